@@ -1,0 +1,501 @@
+//! Backends decide *where* work runs, never *what* is computed.
+//!
+//! Work is cut into chunks of a fixed length chosen by the kernel from the
+//! problem size alone. A backend only decides which thread runs which chunk:
+//! [`Serial`] runs them in index order on the calling thread, [`Parallel`]
+//! hands them to rayon's *current* pool (so [`rayon::ThreadPool::install`]
+//! controls the thread count) grouped according to a [`Schedule`]. Because
+//! each chunk computes the same thing either way, and reductions combine
+//! chunk results in index order, both backends give bit-identical results
+//! for every thread count.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::Error;
+
+/// How the [`Parallel`] backend groups chunks into tasks.
+///
+/// The escape-time fractals show why this matters: rows through the middle of
+/// the Julia set cost far more than rows near the edge, so equal contiguous
+/// blocks (OpenMP's `schedule(static)`) leave one thread idle while another
+/// finishes the expensive middle. [`Schedule::Dynamic`] and
+/// [`Schedule::Guided`] let idle threads take more chunks. The schedule never
+/// changes results, only timing. [`Serial`] ignores it.
+///
+/// ```
+/// use kernels_core::Schedule;
+/// let s: Schedule = "guided".parse()?;
+/// assert_eq!(s, Schedule::Guided);
+/// assert_eq!(s.to_string(), "guided");
+/// assert!("sometimes".parse::<Schedule>().is_err());
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Schedule {
+    /// One contiguous block of chunks per thread, fixed up front.
+    Static,
+    /// Every chunk is its own task; idle threads steal the next one.
+    Dynamic,
+    /// Blocks that shrink as work runs out: big blocks first (little
+    /// overhead), single chunks at the end (good balance).
+    #[default]
+    Guided,
+}
+
+impl Schedule {
+    /// All schedules, in the order reports list them.
+    pub const ALL: [Schedule; 3] = [Schedule::Static, Schedule::Dynamic, Schedule::Guided];
+
+    /// The lower-case name used on command lines and in reports.
+    ///
+    /// ```
+    /// assert_eq!(kernels_core::Schedule::Static.name(), "static");
+    /// ```
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Schedule::Static => "static",
+            Schedule::Dynamic => "dynamic",
+            Schedule::Guided => "guided",
+        }
+    }
+}
+
+impl fmt::Display for Schedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Schedule {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Schedule::ALL
+            .into_iter()
+            .find(|schedule| schedule.name() == s)
+            .ok_or_else(|| Error::out_of_range("schedule", s, "one of static, dynamic, guided"))
+    }
+}
+
+/// Data that can be cut into chunks and handed to different threads: a
+/// slice, a mutable slice, or a tuple of equally long ones (struct-of-arrays
+/// storage, or an input and an output buffer).
+///
+/// ```
+/// use kernels_core::Chunkable;
+/// let mut x = [1.0, 2.0, 3.0];
+/// let y = [4.0, 5.0, 6.0];
+/// let (left, right) = (&mut x[..], &y[..]).split_at(1);
+/// assert_eq!(left.0, &[1.0]);
+/// assert_eq!(right.1, &[5.0, 6.0]);
+/// ```
+pub trait Chunkable: Send + Sized {
+    /// Number of items (for tuples: of the first component).
+    fn len(&self) -> usize;
+    /// Whether there are no items.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Splits into `[0, mid)` and `[mid, len)`.
+    ///
+    /// # Panics
+    /// Panics if `mid > len`, as [`slice::split_at_mut`] does.
+    fn split_at(self, mid: usize) -> (Self, Self);
+    /// Whether every component has the same length (always true for slices).
+    fn lengths_agree(&self) -> bool {
+        true
+    }
+}
+
+impl<T: Send> Chunkable for &mut [T] {
+    fn len(&self) -> usize {
+        <[T]>::len(self)
+    }
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        self.split_at_mut(mid)
+    }
+}
+
+impl<T: Sync> Chunkable for &[T] {
+    fn len(&self) -> usize {
+        <[T]>::len(self)
+    }
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        <[T]>::split_at(self, mid)
+    }
+}
+
+impl<A: Chunkable, B: Chunkable> Chunkable for (A, B) {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (a0, a1) = self.0.split_at(mid);
+        let (b0, b1) = self.1.split_at(mid);
+        ((a0, b0), (a1, b1))
+    }
+    fn lengths_agree(&self) -> bool {
+        self.0.lengths_agree() && self.1.lengths_agree() && self.0.len() == self.1.len()
+    }
+}
+
+impl<A: Chunkable, B: Chunkable, C: Chunkable> Chunkable for (A, B, C) {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn split_at(self, mid: usize) -> (Self, Self) {
+        let (a0, a1) = self.0.split_at(mid);
+        let (b0, b1) = self.1.split_at(mid);
+        let (c0, c1) = self.2.split_at(mid);
+        ((a0, b0, c0), (a1, b1, c1))
+    }
+    fn lengths_agree(&self) -> bool {
+        let (a, b, c) = self;
+        a.lengths_agree()
+            && b.lengths_agree()
+            && c.lengths_agree()
+            && a.len() == b.len()
+            && a.len() == c.len()
+    }
+}
+
+/// Where chunks run. Kernels are generic over it: `kernel.run::<Serial>()` or
+/// `kernel.run::<Parallel>()`.
+///
+/// The contract that makes both backends interchangeable:
+/// * [`Backend::for_each_chunk`] calls `f(index, chunk)` exactly once for every
+///   chunk `data[index * chunk_len .. min((index + 1) * chunk_len, len)]`;
+/// * [`Backend::map_reduce`] folds `map(0), map(1), …` from the left, in index
+///   order, starting from `identity`.
+///
+/// ```
+/// use kernels_core::{Backend, Parallel, Schedule, Serial};
+///
+/// fn squares<B: Backend>(n: usize) -> Vec<u64> {
+///     let mut out = vec![0_u64; n];
+///     B::for_each_chunk(&mut out[..], 4, Schedule::Guided, |chunk_index, chunk: &mut [u64]| {
+///         for (offset, value) in chunk.iter_mut().enumerate() {
+///             let i = (chunk_index * 4 + offset) as u64;
+///             *value = i * i;
+///         }
+///     });
+///     out
+/// }
+/// assert_eq!(squares::<Serial>(10), squares::<Parallel>(10));
+/// assert_eq!(squares::<Serial>(10)[9], 81);
+/// ```
+pub trait Backend: Send + Sync + 'static {
+    /// A short name for reports: `"serial"` or `"parallel"`.
+    const NAME: &'static str;
+
+    /// Calls `f(chunk_index, chunk)` for every chunk of `chunk_len` items of
+    /// `data` (the last chunk may be shorter). A `chunk_len` of 0 is treated as 1.
+    ///
+    /// # Panics
+    /// Panics if the components of a tuple `data` have different lengths, and
+    /// propagates a panic from `f`.
+    fn for_each_chunk<D, F>(data: D, chunk_len: usize, schedule: Schedule, f: F)
+    where
+        D: Chunkable,
+        F: Fn(usize, D) + Sync + Send;
+
+    /// Computes `map(i)` for every chunk index `i < chunks` and folds the
+    /// results from the left in index order:
+    /// `combine(…combine(combine(identity, map(0)), map(1))…, map(chunks - 1))`.
+    ///
+    /// ```
+    /// use kernels_core::{Backend, Parallel, Schedule, Serial};
+    /// let sum = |i: usize| 1.0 / (i as f64 + 1.0);
+    /// let serial = Serial::map_reduce(1000, Schedule::Static, 0.0, sum, |a, b| a + b);
+    /// let parallel = Parallel::map_reduce(1000, Schedule::Dynamic, 0.0, sum, |a, b| a + b);
+    /// assert_eq!(serial.to_bits(), parallel.to_bits());
+    /// ```
+    fn map_reduce<R, M, C>(chunks: usize, schedule: Schedule, identity: R, map: M, combine: C) -> R
+    where
+        R: Send,
+        M: Fn(usize) -> R + Sync + Send,
+        C: FnMut(R, R) -> R;
+
+    /// How many threads this backend would use right now.
+    ///
+    /// ```
+    /// assert_eq!(<kernels_core::Serial as kernels_core::Backend>::threads(), 1);
+    /// ```
+    fn threads() -> usize;
+}
+
+/// Runs every chunk on the calling thread, in index order.
+///
+/// ```
+/// use kernels_core::{Backend, Schedule, Serial};
+/// let total = Serial::map_reduce(4, Schedule::Guided, 0, |i| i * 10, |a, b| a + b);
+/// assert_eq!(total, 60);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Serial;
+
+impl Backend for Serial {
+    const NAME: &'static str = "serial";
+
+    fn for_each_chunk<D, F>(data: D, chunk_len: usize, _schedule: Schedule, f: F)
+    where
+        D: Chunkable,
+        F: Fn(usize, D) + Sync + Send,
+    {
+        assert!(
+            data.lengths_agree(),
+            "for_each_chunk: tuple components differ in length"
+        );
+        let chunk_len = chunk_len.max(1);
+        let mut rest = data;
+        let mut index = 0;
+        while !rest.is_empty() {
+            let take = chunk_len.min(rest.len());
+            let (chunk, tail) = rest.split_at(take);
+            f(index, chunk);
+            rest = tail;
+            index += 1;
+        }
+    }
+
+    fn map_reduce<R, M, C>(
+        chunks: usize,
+        _schedule: Schedule,
+        identity: R,
+        map: M,
+        mut combine: C,
+    ) -> R
+    where
+        R: Send,
+        M: Fn(usize) -> R + Sync + Send,
+        C: FnMut(R, R) -> R,
+    {
+        (0..chunks).fold(identity, |acc, i| combine(acc, map(i)))
+    }
+
+    fn threads() -> usize {
+        1
+    }
+}
+
+/// Runs chunks on rayon's current thread pool: the global pool, or the pool
+/// whose [`install`](rayon::ThreadPool::install) the caller is inside.
+///
+/// ```
+/// use kernels_core::{Backend, Parallel};
+/// let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build()?;
+/// assert_eq!(pool.install(Parallel::threads), 3);
+/// # Ok::<(), rayon::ThreadPoolBuildError>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Parallel;
+
+/// Number of chunks in `len` items.
+fn chunk_count(len: usize, chunk_len: usize) -> usize {
+    len.div_ceil(chunk_len)
+}
+
+/// Runs chunks `first..` of `data` (whose first item is chunk `first`'s first
+/// item) one after another on this thread.
+fn run_serially<D, F>(data: D, chunk_len: usize, first: usize, f: &F)
+where
+    D: Chunkable,
+    F: Fn(usize, D) + Sync + Send,
+{
+    Serial::for_each_chunk(data, chunk_len, Schedule::Static, |i, chunk| {
+        f(first + i, chunk)
+    });
+}
+
+/// Splits `data` (chunks `first..first + chunks`) in half until at most
+/// `leaf_chunks` chunks remain, forking both halves with `rayon::join`.
+fn split_evenly<D, F>(data: D, chunk_len: usize, first: usize, leaf_chunks: usize, f: &F)
+where
+    D: Chunkable,
+    F: Fn(usize, D) + Sync + Send,
+{
+    let chunks = chunk_count(data.len(), chunk_len);
+    if chunks <= leaf_chunks {
+        run_serially(data, chunk_len, first, f);
+        return;
+    }
+    let left_chunks = chunks / 2;
+    let (left, right) = data.split_at(left_chunks * chunk_len);
+    rayon::join(
+        || split_evenly(left, chunk_len, first, leaf_chunks, f),
+        || split_evenly(right, chunk_len, first + left_chunks, leaf_chunks, f),
+    );
+}
+
+/// Guided self-scheduling: peel off a block of `remaining / (2 · threads)`
+/// chunks (at least one) and leave the rest as a stealable task, so blocks
+/// shrink as the work runs out.
+fn split_guided<D, F>(data: D, chunk_len: usize, first: usize, threads: usize, f: &F)
+where
+    D: Chunkable,
+    F: Fn(usize, D) + Sync + Send,
+{
+    let chunks = chunk_count(data.len(), chunk_len);
+    let block = (chunks / (2 * threads)).max(1);
+    if chunks <= block {
+        run_serially(data, chunk_len, first, f);
+        return;
+    }
+    let (head, tail) = data.split_at(block * chunk_len);
+    rayon::join(
+        || run_serially(head, chunk_len, first, f),
+        || split_guided(tail, chunk_len, first + block, threads, f),
+    );
+}
+
+impl Backend for Parallel {
+    const NAME: &'static str = "parallel";
+
+    fn for_each_chunk<D, F>(data: D, chunk_len: usize, schedule: Schedule, f: F)
+    where
+        D: Chunkable,
+        F: Fn(usize, D) + Sync + Send,
+    {
+        assert!(
+            data.lengths_agree(),
+            "for_each_chunk: tuple components differ in length"
+        );
+        let chunk_len = chunk_len.max(1);
+        let threads = rayon::current_num_threads().max(1);
+        match schedule {
+            Schedule::Static => {
+                let per_thread = chunk_count(data.len(), chunk_len).div_ceil(threads).max(1);
+                split_evenly(data, chunk_len, 0, per_thread, &f);
+            }
+            Schedule::Dynamic => split_evenly(data, chunk_len, 0, 1, &f),
+            Schedule::Guided => split_guided(data, chunk_len, 0, threads, &f),
+        }
+    }
+
+    fn map_reduce<R, M, C>(chunks: usize, schedule: Schedule, identity: R, map: M, combine: C) -> R
+    where
+        R: Send,
+        M: Fn(usize) -> R + Sync + Send,
+        C: FnMut(R, R) -> R,
+    {
+        // Partial results are stored by chunk index and folded afterwards in
+        // index order, so the floating-point result cannot depend on which
+        // thread finished first.
+        let mut partials: Vec<Option<R>> = std::iter::repeat_with(|| None).take(chunks).collect();
+        Parallel::for_each_chunk(
+            &mut partials[..],
+            1,
+            schedule,
+            |i, slot: &mut [Option<R>]| {
+                slot[0] = Some(map(i));
+            },
+        );
+        partials.into_iter().flatten().fold(identity, combine)
+    }
+
+    fn threads() -> usize {
+        rayon::current_num_threads()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{THREAD_COUNTS, in_pool};
+    use proptest::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn chunk_starts<B: Backend>(len: usize, chunk_len: usize, schedule: Schedule) -> Vec<usize> {
+        // Each item records which chunk wrote it; the result must not depend
+        // on backend, schedule or thread count.
+        let mut owner = vec![usize::MAX; len];
+        B::for_each_chunk(
+            &mut owner[..],
+            chunk_len,
+            schedule,
+            |i, chunk: &mut [usize]| {
+                chunk.fill(i);
+            },
+        );
+        owner
+    }
+
+    #[test]
+    fn serial_chunks_are_contiguous_and_in_order() {
+        assert_eq!(
+            chunk_starts::<Serial>(7, 3, Schedule::Static),
+            [0, 0, 0, 1, 1, 1, 2]
+        );
+    }
+
+    #[test]
+    fn zero_chunk_len_is_treated_as_one() {
+        assert_eq!(chunk_starts::<Parallel>(3, 0, Schedule::Dynamic), [0, 1, 2]);
+    }
+
+    #[test]
+    fn empty_data_calls_nothing() {
+        let calls = AtomicUsize::new(0);
+        Parallel::for_each_chunk(&mut [0_u8; 0][..], 4, Schedule::Guided, |_, _| {
+            calls.fetch_add(1, Ordering::Relaxed);
+        });
+        assert_eq!(calls.into_inner(), 0);
+    }
+
+    #[test]
+    #[should_panic(expected = "differ in length")]
+    fn mismatched_tuple_panics() {
+        let mut a = [0.0; 3];
+        let b = [0.0; 4];
+        Serial::for_each_chunk((&mut a[..], &b[..]), 2, Schedule::Static, |_, _| {});
+    }
+
+    #[test]
+    fn parallel_uses_the_callers_pool() {
+        assert_eq!(in_pool(3, Parallel::threads), 3);
+    }
+
+    proptest! {
+        #[test]
+        fn every_schedule_and_thread_count_visits_the_same_chunks(
+            len in 0_usize..500, chunk_len in 1_usize..40, threads in prop::sample::select(THREAD_COUNTS.to_vec()),
+        ) {
+            let expected = chunk_starts::<Serial>(len, chunk_len, Schedule::Static);
+            for schedule in Schedule::ALL {
+                let got = in_pool(threads, || chunk_starts::<Parallel>(len, chunk_len, schedule));
+                prop_assert_eq!(&got, &expected);
+            }
+        }
+
+        #[test]
+        fn map_reduce_is_bit_identical(
+            values in prop::collection::vec(-1e6_f64..1e6, 0..300),
+            threads in prop::sample::select(THREAD_COUNTS.to_vec()),
+        ) {
+            let map = |i: usize| values[i] * 1.000_000_1;
+            let serial = Serial::map_reduce(values.len(), Schedule::Static, 0.0, map, |a, b| a + b);
+            for schedule in Schedule::ALL {
+                let parallel = in_pool(threads, || {
+                    Parallel::map_reduce(values.len(), schedule, 0.0, map, |a, b| a + b)
+                });
+                prop_assert_eq!(serial.to_bits(), parallel.to_bits());
+            }
+        }
+
+        #[test]
+        fn tuples_split_together(len in 0_usize..200, chunk_len in 1_usize..20) {
+            let mut x = vec![0_usize; len];
+            let mut y = vec![0_usize; len];
+            Parallel::for_each_chunk((&mut x[..], &mut y[..]), chunk_len, Schedule::Guided,
+                |i, (cx, cy): (&mut [usize], &mut [usize])| {
+                    assert_eq!(cx.len(), cy.len());
+                    cx.fill(i);
+                    cy.fill(i);
+                });
+            prop_assert_eq!(&x, &y);
+            prop_assert_eq!(x, chunk_starts::<Serial>(len, chunk_len, Schedule::Static));
+        }
+    }
+}
