@@ -1,1 +1,83 @@
-//! placeholder
+//! # plate: the Navier plate, from a 61-second loop to microseconds
+//!
+//! A simply supported rectangular plate `a × b`, thickness `h`, Young's
+//! modulus `E` and Poisson ratio `ν` (flexural rigidity
+//! `D = h³·E / (12·(1 − ν²))`) carries a point load `P` at `(ξ, η)`. Navier's
+//! double series gives its deflection:
+//!
+//! ```text
+//! w(x, y) = Σ_{m=1..M} Σ_{n=1..N} a_mn / (π⁴·D) · (m²/a² + n²/b²)⁻² · sin(mπx/a) · sin(nπy/b)
+//! a_mn    = 4·P·sin(mπξ/a)·sin(nπη/b) / (a·b)
+//! ```
+//!
+//! ## The slow version
+//!
+//! The published Python code fills a 101 × 101 grid with four nested loops:
+//! for every grid point, for `m` in `1..=15`, for `n` in `1..=15`, evaluate
+//! four sines, a power and several divisions and add the term. That is 2.3
+//! million term evaluations and took about 61 s in pure Python; naive Cython
+//! attempts were slower still. [`reference::quadruple_loop`] keeps that
+//! algorithm, term for term, as the yardstick.
+//!
+//! ## Why this crate is fast
+//!
+//! The series is *separable*: with the sine tables `Sx[m][i] = sin(mπx_i/a)`
+//! (`M × nx`), `Sy[j][n] = sin(nπy_j/b)` (`ny × N`) and the coefficient matrix
+//! `C[n][m] = a_mn / (π⁴·D) · (m²/a² + n²/b²)⁻²` (`N × M`), the whole grid is
+//!
+//! ```text
+//! W = Sy · C · Sx        (ny × nx)
+//! ```
+//!
+//! So the `nx·ny·M·N` sines of the quadruple loop become `M·nx + N·ny` sines
+//! and `M·N` coefficients, and the sum becomes two small matrix products,
+//! associated in whichever order is cheaper (`(C·Sx)` first costs
+//! `N·nx·(M + ny)` multiply-adds). Each product is a row-by-row sequence of
+//! contiguous `out_row += factor · r_row` updates (an axpy the compiler
+//! vectorises, no BLAS needed), and output rows are cut into chunks that run
+//! on the chosen backend. The result agrees with the quadruple loop to about
+//! 1e-15 relative (the sums are associated differently), and
+//! [`Navier::deflection_at`] evaluates one point term by term, bit-identical
+//! to the reference, for convergence studies with many terms.
+//!
+//! ## Choosing a backend
+//!
+//! [`Navier`] implements [`kernels_core::Kernel`]: `navier.run::<Serial>()`
+//! runs on the calling thread, `navier.run::<Parallel>()` on rayon's current
+//! pool (wrap the call in [`rayon::ThreadPool::install`](kernels_core::rayon::ThreadPool::install)
+//! to choose the thread count). Chunk boundaries depend only on the problem
+//! size and every output element is summed in the same order, so both
+//! backends, every [`Schedule`](kernels_core::Schedule) and every thread
+//! count give bit-identical grids. Output rows cost the same, so the default
+//! schedule is static.
+//!
+//! ## Example: the published case
+//!
+//! ```
+//! use kernels_core::{Kernel, Parallel, Serial};
+//! use plate::{Navier, Plate, PointLoad};
+//!
+//! let plate = Plate::new(1.0, 1.0, 0.05, 69e9, 0.35)?;
+//! assert_eq!(plate.rigidity(), 819_088.319_088_319_2);
+//! let navier = Navier::new(plate, PointLoad::new(10e3, 0.5, 0.5), 15, 15, 101, 101)?;
+//! assert_eq!(navier, Navier::published());
+//!
+//! let deflection = navier.run::<Parallel>();
+//! assert!((deflection.w_max() * 1e3 - 0.141_317_840_389).abs() < 5e-13); // mm
+//! assert!((deflection.alpha() - 0.011_575_179).abs() < 1e-9);
+//! assert_eq!(deflection, navier.run::<Serial>());
+//!
+//! // More terms at the centre converge to Timoshenko's 0.01160.
+//! let many = Navier::new(plate, PointLoad::new(10e3, 0.5, 0.5), 255, 255, 2, 2)?;
+//! let alpha = many.deflection_at(0.5, 0.5) / many.scale();
+//! assert!((alpha - 0.01160).abs() < 1e-5);
+//! # Ok::<(), kernels_core::Error>(())
+//! ```
+
+mod navier;
+mod plate;
+mod product;
+pub mod reference;
+
+pub use navier::{Deflection, Navier};
+pub use plate::{Plate, PointLoad};

@@ -1,0 +1,653 @@
+//! The Navier kernel: validated problem, separable evaluation, output.
+
+use std::f64::consts::PI;
+
+use kernels_core::{Backend, Error, Kernel, Result, Schedule, Work, validate};
+use ndarray::{Array1, Array2};
+
+use crate::product::{fill_rows, matrix_product};
+use crate::{Plate, PointLoad};
+
+/// The deflection of a simply supported plate under a point load, summed
+/// over `terms_m × terms_n` terms of the Navier double series on a grid of
+/// `points_y × points_x` points (`linspace(0, a, points_x)` along x,
+/// `linspace(0, b, points_y)` along y).
+///
+/// Running it ([`Kernel::run`]) uses the separable algorithm described in
+/// the [crate documentation](crate); [`reference::quadruple_loop`](crate::reference::quadruple_loop)
+/// is the textbook loop it is tested against.
+///
+/// ```
+/// use kernels_core::{Kernel, Parallel, Serial};
+/// use plate::{Navier, Plate, PointLoad};
+///
+/// let plate = Plate::new(2.0, 1.0, 0.01, 210e9, 0.3)?;
+/// let navier = Navier::new(plate, PointLoad::new(1e3, 0.5, 0.5), 20, 20, 41, 21)?;
+/// let serial = navier.run::<Serial>();
+/// assert_eq!(serial.w().dim(), (21, 41));
+/// assert_eq!(serial.w(), navier.run::<Parallel>().w());
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Navier {
+    plate: Plate,
+    load: PointLoad,
+    terms_m: usize,
+    terms_n: usize,
+    points_x: usize,
+    points_y: usize,
+}
+
+/// Which of the two associations of `Sy · C · Sx` is cheaper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Association {
+    /// `T = C · Sx` (`terms_n × points_x`) first, then `W = Sy · T`.
+    CoefficientsTimesSx,
+    /// `U = Sy · C` (`points_y × terms_m`) first, then `W = U · Sx`.
+    SyTimesCoefficients,
+}
+
+impl Navier {
+    /// Validates and builds the kernel.
+    ///
+    /// `terms_m` and `terms_n` are the numbers of series terms along x and y
+    /// (the published loops, `range(1, 16)`, use 15); `points_x` and
+    /// `points_y` the grid sizes along x and y.
+    ///
+    /// # Errors
+    /// * `"p"`: [`Error::NotFinite`] for a NaN or infinite force,
+    ///   [`Error::OutOfRange`] for a zero force (it has no coefficient alpha);
+    /// * `"xi"`, `"eta"`: the load point is not finite or lies outside
+    ///   `[0, a] × [0, b]`;
+    /// * `"terms_m"`, `"terms_n"`: fewer than one term;
+    ///   `"points_x"`, `"points_y"`: fewer than two grid points;
+    /// * [`Error::TooLarge`] naming the sizes (e.g. `"points_y × points_x"`)
+    ///   when a table or the work count overflows;
+    /// * `"scale"`: the plate, material and load are so extreme that a series
+    ///   term, a sine argument or a sum of terms would overflow or underflow
+    ///   to ∞ or NaN in `f64`.
+    ///
+    /// ```
+    /// use plate::{Navier, Plate, PointLoad};
+    /// let plate = Plate::new(1.0, 1.0, 0.05, 69e9, 0.35)?;
+    /// assert!(Navier::new(plate, PointLoad::new(10e3, 0.5, 0.5), 15, 15, 101, 101).is_ok());
+    /// let outside = Navier::new(plate, PointLoad::new(10e3, 1.5, 0.5), 15, 15, 101, 101);
+    /// assert_eq!(outside.unwrap_err().parameter(), "xi");
+    /// let one_point = Navier::new(plate, PointLoad::new(10e3, 0.5, 0.5), 15, 15, 1, 101);
+    /// assert_eq!(one_point.unwrap_err().parameter(), "points_x");
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    pub fn new(
+        plate: Plate,
+        load: PointLoad,
+        terms_m: usize,
+        terms_n: usize,
+        points_x: usize,
+        points_y: usize,
+    ) -> Result<Navier> {
+        validate::finite("p", load.p())?;
+        if load.p() == 0.0 {
+            return Err(Error::out_of_range(
+                "p",
+                load.p(),
+                "a finite nonzero force (a zero load has no coefficient alpha)",
+            ));
+        }
+        validate::in_range("xi", load.xi(), 0.0..=plate.a())?;
+        validate::in_range("eta", load.eta(), 0.0..=plate.b())?;
+        validate::at_least("terms_m", terms_m, 1)?;
+        validate::at_least("terms_n", terms_n, 1)?;
+        validate::at_least("points_x", points_x, 2)?;
+        validate::at_least("points_y", points_y, 2)?;
+        // Every table either association allocates must fit in memory.
+        validate::grid_len::<f64>("points_y × points_x", points_y, points_x)?;
+        validate::grid_len::<f64>("terms_n × terms_m", terms_n, terms_m)?;
+        validate::grid_len::<f64>("terms_m × points_x", terms_m, points_x)?;
+        validate::grid_len::<f64>("points_y × terms_n", points_y, terms_n)?;
+        validate::grid_len::<f64>("terms_n × points_x", terms_n, points_x)?;
+        validate::grid_len::<f64>("points_y × terms_m", points_y, terms_m)?;
+        // The textbook work count must fit in a u64.
+        [points_y, terms_m, terms_n]
+            .into_iter()
+            .try_fold(points_x as u64, |acc, size| acc.checked_mul(size as u64))
+            .ok_or_else(|| Error::TooLarge {
+                name: "points_x × points_y × terms_m × terms_n",
+                value: format!("{points_x} × {points_y} × {terms_m} × {terms_n}"),
+            })?;
+        check_scale(&plate, &load, terms_m, terms_n)?;
+        Ok(Navier {
+            plate,
+            load,
+            terms_m,
+            terms_n,
+            points_x,
+            points_y,
+        })
+    }
+
+    /// The published case: a 1 m × 1 m plate, `h = 0.05` m, `E = 69e9` Pa,
+    /// `ν = 0.35`, `P = 10 kN` at the centre, 15 × 15 terms, 101 × 101 points.
+    /// Its maximum deflection is 0.141317840389 mm.
+    ///
+    /// ```
+    /// use kernels_core::{Kernel, Serial};
+    /// let deflection = plate::Navier::published().run::<Serial>();
+    /// assert!((deflection.w_max() * 1e3 - 0.141_317_840_389).abs() < 5e-13);
+    /// ```
+    #[must_use]
+    pub fn published() -> Navier {
+        Navier {
+            plate: Plate::PUBLISHED,
+            load: PointLoad::new(10e3, 0.5, 0.5),
+            terms_m: 15,
+            terms_n: 15,
+            points_x: 101,
+            points_y: 101,
+        }
+    }
+
+    /// The plate.
+    ///
+    /// ```
+    /// assert_eq!(plate::Navier::published().plate().h(), 0.05);
+    /// ```
+    #[must_use]
+    pub fn plate(&self) -> &Plate {
+        &self.plate
+    }
+
+    /// The load.
+    ///
+    /// ```
+    /// assert_eq!(plate::Navier::published().load().p(), 10e3);
+    /// ```
+    #[must_use]
+    pub fn load(&self) -> &PointLoad {
+        &self.load
+    }
+
+    /// Number of series terms along x (`m = 1..=terms_m`).
+    ///
+    /// ```
+    /// assert_eq!(plate::Navier::published().terms_m(), 15);
+    /// ```
+    #[must_use]
+    pub fn terms_m(&self) -> usize {
+        self.terms_m
+    }
+
+    /// Number of series terms along y (`n = 1..=terms_n`).
+    ///
+    /// ```
+    /// assert_eq!(plate::Navier::published().terms_n(), 15);
+    /// ```
+    #[must_use]
+    pub fn terms_n(&self) -> usize {
+        self.terms_n
+    }
+
+    /// Number of grid points along x (columns of the output).
+    ///
+    /// ```
+    /// assert_eq!(plate::Navier::published().points_x(), 101);
+    /// ```
+    #[must_use]
+    pub fn points_x(&self) -> usize {
+        self.points_x
+    }
+
+    /// Number of grid points along y (rows of the output).
+    ///
+    /// ```
+    /// assert_eq!(plate::Navier::published().points_y(), 101);
+    /// ```
+    #[must_use]
+    pub fn points_y(&self) -> usize {
+        self.points_y
+    }
+
+    /// The grid's x coordinates, `linspace(0, a, points_x)` as NumPy computes it
+    /// (`i · (a / (points_x − 1))`, the last one exactly `a`).
+    ///
+    /// ```
+    /// let x = plate::Navier::published().x();
+    /// assert_eq!((x[0], x[50], x[100]), (0.0, 0.5, 1.0));
+    /// ```
+    #[must_use]
+    pub fn x(&self) -> Array1<f64> {
+        Array1::from(linspace(0.0, self.plate.a(), self.points_x))
+    }
+
+    /// The grid's y coordinates, `linspace(0, b, points_y)`; row `j` of the
+    /// output is at `y()[j]`.
+    ///
+    /// ```
+    /// let y = plate::Navier::published().y();
+    /// assert_eq!((y.len(), y[100]), (101, 1.0));
+    /// ```
+    #[must_use]
+    pub fn y(&self) -> Array1<f64> {
+        Array1::from(linspace(0.0, self.plate.b(), self.points_y))
+    }
+
+    /// The deflection scale `|P|·a² / D` (metres) that alpha is measured in.
+    ///
+    /// ```
+    /// let scale = plate::Navier::published().scale();
+    /// assert!((scale - 10e3 / 819_088.319_088_319_2).abs() < 1e-18);
+    /// ```
+    #[must_use]
+    pub fn scale(&self) -> f64 {
+        let a = self.plate.a();
+        self.load.p().abs() * a * a / self.plate.rigidity()
+    }
+
+    /// The deflection at one point `(x, y)`, in metres: the double series
+    /// summed directly over `m = 1..=terms_m` (outer) and `n = 1..=terms_n`
+    /// (inner), each term written in the textbook's order. At a grid point
+    /// this is bit-identical to [`reference::quadruple_loop`](crate::reference::quadruple_loop).
+    ///
+    /// Costs `terms_m · terms_n` multiply-adds and `2·(terms_m + terms_n)`
+    /// sines, so many terms at one point are cheap: the convergence study
+    /// (1023 × 1023 terms at the centre) is a million terms.
+    ///
+    /// Points outside `[0, a] × [0, b]` get the series' odd periodic
+    /// extension; a NaN coordinate gives NaN (the grid computed by
+    /// [`Kernel::run`] never contains one).
+    ///
+    /// ```
+    /// use kernels_core::Error;
+    /// use plate::{Navier, Plate, PointLoad};
+    /// let plate = Plate::new(1.0, 1.0, 0.05, 69e9, 0.35)?;
+    /// let navier = Navier::new(plate, PointLoad::new(10e3, 0.5, 0.5), 1023, 1023, 2, 2)?;
+    /// let alpha = navier.deflection_at(0.5, 0.5) / navier.scale();
+    /// assert!((alpha - 0.0116008).abs() < 5e-8); // Timoshenko: 0.01160
+    /// # Ok::<(), Error>(())
+    /// ```
+    #[must_use]
+    pub fn deflection_at(&self, x: f64, y: f64) -> f64 {
+        let (a, b) = (self.plate.a(), self.plate.b());
+        let sin_x: Vec<f64> = (1..=self.terms_m).map(|m| sine(m, x, a)).collect();
+        let sin_y: Vec<f64> = (1..=self.terms_n).map(|n| sine(n, y, b)).collect();
+        let sin_xi: Vec<f64> = (1..=self.terms_m)
+            .map(|m| sine(m, self.load.xi(), a))
+            .collect();
+        let sin_eta: Vec<f64> = (1..=self.terms_n)
+            .map(|n| sine(n, self.load.eta(), b))
+            .collect();
+        let pi4_d = pi4() * self.plate.rigidity();
+        let mut w = 0.0;
+        for (m, (&s_x, &s_xi)) in sin_x.iter().zip(&sin_xi).enumerate() {
+            for (n, (&s_y, &s_eta)) in sin_y.iter().zip(&sin_eta).enumerate() {
+                w += self.coefficient(m + 1, n + 1, s_xi, s_eta, pi4_d) * s_x * s_y;
+            }
+        }
+        w
+    }
+
+    /// `a_mn / (π⁴·D) · (m²/a² + n²/b²)⁻²` with
+    /// `a_mn = 4·P·sin(mπξ/a)·sin(nπη/b) / (a·b)`, in the textbook's order.
+    #[inline]
+    fn coefficient(&self, m: usize, n: usize, sin_xi: f64, sin_eta: f64, pi4_d: f64) -> f64 {
+        let (a, b, p) = (self.plate.a(), self.plate.b(), self.load.p());
+        let (m, n) = (m as f64, n as f64);
+        let a_mn = 4.0 * p * sin_xi * sin_eta / (a * b);
+        a_mn / pi4_d * (m * m / (a * a) + n * n / (b * b)).powi(-2)
+    }
+
+    /// Multiply-adds of the two matrix products for each association.
+    fn product_costs(&self) -> (u128, u128) {
+        let (m, n) = (self.terms_m as u128, self.terms_n as u128);
+        let (nx, ny) = (self.points_x as u128, self.points_y as u128);
+        (n * m * nx + ny * n * nx, ny * n * m + ny * m * nx)
+    }
+
+    /// The cheaper association (ties go to `C · Sx` first).
+    pub(crate) fn association(&self) -> Association {
+        let (coefficients_first, sy_first) = self.product_costs();
+        if coefficients_first <= sy_first {
+            Association::CoefficientsTimesSx
+        } else {
+            Association::SyTimesCoefficients
+        }
+    }
+
+    /// Runs the separable algorithm with an explicitly chosen association
+    /// (tests compare both against the reference).
+    pub(crate) fn run_association<B: Backend>(
+        &self,
+        association: Association,
+        schedule: Schedule,
+    ) -> Deflection {
+        let (a, b) = (self.plate.a(), self.plate.b());
+        let (terms_m, terms_n) = (self.terms_m, self.terms_n);
+        let (nx, ny) = (self.points_x, self.points_y);
+        let x = linspace(0.0, a, nx);
+        let y = linspace(0.0, b, ny);
+
+        // Sx[m][i] = sin(mπ x_i / a): terms_m × points_x.
+        let mut sx = vec![0.0; terms_m * nx];
+        fill_rows::<B, _>(&mut sx, nx, schedule, |row, out| {
+            for (value, &xi) in out.iter_mut().zip(&x) {
+                *value = sine(row + 1, xi, a);
+            }
+        });
+        // Sy[j][n] = sin(nπ y_j / b): points_y × terms_n.
+        let mut sy = vec![0.0; ny * terms_n];
+        fill_rows::<B, _>(&mut sy, terms_n, schedule, |row, out| {
+            for (n, value) in out.iter_mut().enumerate() {
+                *value = sine(n + 1, y[row], b);
+            }
+        });
+        // C[n][m] = a_mn / (π⁴D) · (m²/a² + n²/b²)⁻²: terms_n × terms_m.
+        let sin_xi: Vec<f64> = (1..=terms_m).map(|m| sine(m, self.load.xi(), a)).collect();
+        let sin_eta: Vec<f64> = (1..=terms_n).map(|n| sine(n, self.load.eta(), b)).collect();
+        let pi4_d = pi4() * self.plate.rigidity();
+        let mut c = vec![0.0; terms_n * terms_m];
+        fill_rows::<B, _>(&mut c, terms_m, schedule, |row, out| {
+            for (m, value) in out.iter_mut().enumerate() {
+                *value = self.coefficient(m + 1, row + 1, sin_xi[m], sin_eta[row], pi4_d);
+            }
+        });
+
+        let mut w = vec![0.0; ny * nx];
+        match association {
+            Association::CoefficientsTimesSx => {
+                let mut t = vec![0.0; terms_n * nx];
+                matrix_product::<B>(&mut t, &c, &sx, terms_m, nx, schedule);
+                matrix_product::<B>(&mut w, &sy, &t, terms_n, nx, schedule);
+            }
+            Association::SyTimesCoefficients => {
+                let mut u = vec![0.0; ny * terms_m];
+                matrix_product::<B>(&mut u, &sy, &c, terms_n, terms_m, schedule);
+                matrix_product::<B>(&mut w, &u, &sx, terms_m, nx, schedule);
+            }
+        }
+        let w = match Array2::from_shape_vec((ny, nx), w) {
+            Ok(w) => w,
+            Err(_) => unreachable!("the buffer has points_y · points_x elements"),
+        };
+        Deflection {
+            w,
+            scale: self.scale(),
+        }
+    }
+}
+
+impl Kernel for Navier {
+    type Output = Deflection;
+
+    /// Sine tables, the coefficient matrix, then the two matrix products of
+    /// `W = Sy · C · Sx` in the cheaper order, each product's output rows in
+    /// chunks (sized from the problem only) on backend `B`.
+    fn run_with<B: Backend>(&self, schedule: Schedule) -> Deflection {
+        self.run_association::<B>(self.association(), schedule)
+    }
+
+    /// Every output row costs the same, so equal static blocks balance.
+    fn default_schedule(&self) -> Schedule {
+        Schedule::Static
+    }
+
+    /// `items`: `points_x · points_y · terms_m · terms_n` term evaluations
+    /// (the textbook's unit, what the quadruple loop evaluates); `flops`: two
+    /// per multiply-add of the two matrix products actually performed (the
+    /// `O(terms · points)` sine and coefficient tables are not counted);
+    /// `bytes`: the output grid.
+    fn work(&self, _output: &Deflection) -> Work {
+        let items = [self.points_y, self.terms_m, self.terms_n]
+            .into_iter()
+            .fold(self.points_x as u64, |acc, size| {
+                acc.saturating_mul(size as u64)
+            });
+        let (coefficients_first, sy_first) = self.product_costs();
+        let madds = coefficients_first.min(sy_first);
+        let flops = u64::try_from(2 * madds).unwrap_or(u64::MAX);
+        let bytes = (self.points_x as u64)
+            .saturating_mul(self.points_y as u64)
+            .saturating_mul(8);
+        Work::new(items, "term evaluations")
+            .with_flops(flops)
+            .with_bytes(bytes)
+    }
+}
+
+/// The deflection grid a [`Navier`] run produces, with what alpha needs.
+///
+/// ```
+/// use kernels_core::{Kernel, Serial};
+/// let deflection = plate::Navier::published().run::<Serial>();
+/// assert_eq!(deflection.w().dim(), (101, 101));
+/// assert!((deflection.alpha() - 0.011_575_179).abs() < 1e-9);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deflection {
+    w: Array2<f64>,
+    scale: f64,
+}
+
+impl Deflection {
+    /// The deflection in metres, shape `(points_y, points_x)`: row `j` is at
+    /// `y = Navier::y()[j]`, column `i` at `x = Navier::x()[i]`.
+    ///
+    /// ```
+    /// use kernels_core::{Kernel, Serial};
+    /// let w = plate::Navier::published().run::<Serial>().w().clone();
+    /// assert_eq!(w[[0, 50]], 0.0); // the edge y = 0
+    /// assert!(w[[50, 50]] > 0.0);
+    /// ```
+    #[must_use]
+    pub fn w(&self) -> &Array2<f64> {
+        &self.w
+    }
+
+    /// Takes the deflection grid out.
+    ///
+    /// ```
+    /// use kernels_core::{Kernel, Serial};
+    /// let w = plate::Navier::published().run::<Serial>().into_w();
+    /// assert_eq!(w.shape(), &[101, 101]);
+    /// ```
+    #[must_use]
+    pub fn into_w(self) -> Array2<f64> {
+        self.w
+    }
+
+    /// The largest `|w|` on the grid, in metres.
+    ///
+    /// ```
+    /// use kernels_core::{Kernel, Serial};
+    /// let w_max = plate::Navier::published().run::<Serial>().w_max();
+    /// assert!((w_max * 1e3 - 0.141_317_840_389).abs() < 5e-13);
+    /// ```
+    #[must_use]
+    pub fn w_max(&self) -> f64 {
+        self.w.iter().fold(0.0, |max, w| max.max(w.abs()))
+    }
+
+    /// The deflection scale `|P|·a² / D` (see [`Navier::scale`]).
+    ///
+    /// ```
+    /// use kernels_core::{Kernel, Serial};
+    /// let navier = plate::Navier::published();
+    /// assert_eq!(navier.run::<Serial>().scale(), navier.scale());
+    /// ```
+    #[must_use]
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
+    /// Timoshenko's coefficient `alpha = w_max / (|P|·a² / D)`: 0.011575179
+    /// for the published case, tending to 0.01160 with many terms.
+    ///
+    /// ```
+    /// use kernels_core::{Kernel, Serial};
+    /// let alpha = plate::Navier::published().run::<Serial>().alpha();
+    /// assert!((alpha - 0.01158).abs() < 5e-6);
+    /// ```
+    #[must_use]
+    pub fn alpha(&self) -> f64 {
+        self.w_max() / self.scale
+    }
+}
+
+/// `π⁴`, computed the way the reference computes it.
+pub(crate) fn pi4() -> f64 {
+    PI.powi(4)
+}
+
+/// `sin(k·π·x / length)`, with the argument in the textbook's order.
+#[inline]
+pub(crate) fn sine(k: usize, x: f64, length: f64) -> f64 {
+    (k as f64 * PI * x / length).sin()
+}
+
+/// `num` evenly spaced points from `start` to `stop` inclusive, computed as
+/// NumPy's `linspace` does: `start + i · ((stop − start) / (num − 1))`, the
+/// last point exactly `stop`. `num >= 2`.
+pub(crate) fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
+    let step = (stop - start) / (num - 1) as f64;
+    let mut points: Vec<f64> = (0..num).map(|i| i as f64 * step + start).collect();
+    if let Some(last) = points.last_mut() {
+        *last = stop;
+    }
+    points
+}
+
+/// Rejects plates, materials and loads whose series would overflow or
+/// underflow into ∞ or NaN somewhere in `f64`.
+fn check_scale(plate: &Plate, load: &PointLoad, terms_m: usize, terms_n: usize) -> Result<()> {
+    let (a, b) = (plate.a(), plate.b());
+    let (m, n) = (terms_m as f64, terms_n as f64);
+    let pi4_d = pi4() * plate.rigidity();
+    let amplitude = 4.0 * load.p().abs();
+    let area = a * b;
+    // |a_mn / (π⁴D)| is at most this.
+    let per_term = amplitude / area / pi4_d;
+    // (m²/a² + n²/b²) is smallest at m = n = 1 and largest at the last terms.
+    let k_min = 1.0 / (a * a) + 1.0 / (b * b);
+    let k_max = m * m / (a * a) + n * n / (b * b);
+    let largest_term = per_term * k_min.powi(-2);
+    // A sum of terms_m · terms_n terms (with room for rounding).
+    let largest_sum = largest_term * m * n * 4.0;
+    let ok = pi4_d.is_finite()
+        && amplitude.is_finite()
+        && area.is_finite()
+        && area > 0.0
+        && (amplitude / area).is_finite()
+        && per_term.is_finite()
+        && k_min > 0.0
+        && k_max.is_finite()
+        && largest_term.is_finite()
+        && largest_sum.is_finite()
+        && (m * PI * a).is_finite()
+        && (n * PI * b).is_finite();
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::out_of_range(
+            "scale",
+            format_args!(
+                "a = {a}, b = {b}, D = {}, P = {}, {terms_m} × {terms_n} terms",
+                plate.rigidity(),
+                load.p()
+            ),
+            "a plate, material and load whose series terms and sums are finite in f64",
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reference::quadruple_loop;
+    use kernels_core::{Parallel, Serial};
+
+    fn navier(terms_m: usize, terms_n: usize, nx: usize, ny: usize) -> Navier {
+        let plate = Plate::new(1.3, 0.7, 0.02, 200e9, 0.3).unwrap();
+        Navier::new(
+            plate,
+            PointLoad::new(-3e3, 0.4, 0.25),
+            terms_m,
+            terms_n,
+            nx,
+            ny,
+        )
+        .unwrap()
+    }
+
+    fn max_abs_diff(x: &Array2<f64>, y: &Array2<f64>) -> f64 {
+        x.iter().zip(y).fold(0.0, |m, (a, b)| m.max((a - b).abs()))
+    }
+
+    #[test]
+    fn linspace_matches_numpy() {
+        // numpy.linspace(0, 1, 101)[[0, 3, 50, 99, 100]]
+        let x = linspace(0.0, 1.0, 101);
+        assert_eq!(x.len(), 101);
+        assert_eq!(x[3], 0.03);
+        assert_eq!(x[50], 0.5);
+        assert_eq!(x[99], 0.99);
+        assert_eq!(x[100], 1.0);
+        assert_eq!(linspace(0.0, 2.0, 2), [0.0, 2.0]);
+    }
+
+    #[test]
+    fn association_picks_the_cheaper_order() {
+        // Many terms along x, few rows: Sy · C first is cheaper.
+        assert_eq!(
+            navier(40, 3, 50, 2).association(),
+            Association::SyTimesCoefficients
+        );
+        // Many grid rows: C · Sx first is cheaper.
+        assert_eq!(
+            navier(40, 3, 5, 50).association(),
+            Association::CoefficientsTimesSx
+        );
+        assert_eq!(
+            Navier::published().association(),
+            Association::CoefficientsTimesSx
+        );
+    }
+
+    #[test]
+    fn both_associations_match_the_reference() {
+        for kernel in [
+            navier(7, 5, 9, 6),
+            navier(40, 3, 50, 2),
+            navier(2, 9, 3, 17),
+        ] {
+            let reference = quadruple_loop(&kernel);
+            let w_max = reference.iter().fold(0.0_f64, |m, w| m.max(w.abs()));
+            for association in [
+                Association::CoefficientsTimesSx,
+                Association::SyTimesCoefficients,
+            ] {
+                let serial = kernel.run_association::<Serial>(association, Schedule::Static);
+                let parallel = kernel.run_association::<Parallel>(association, Schedule::Dynamic);
+                assert_eq!(serial, parallel);
+                assert!(max_abs_diff(serial.w(), &reference) <= 1e-12 * w_max);
+            }
+        }
+    }
+
+    #[test]
+    fn deflection_at_grid_points_is_the_reference_bit_for_bit() {
+        let kernel = navier(6, 4, 7, 5);
+        let reference = quadruple_loop(&kernel);
+        let (x, y) = (kernel.x(), kernel.y());
+        for ((j, i), &w) in reference.indexed_iter() {
+            assert_eq!(kernel.deflection_at(x[i], y[j]).to_bits(), w.to_bits());
+        }
+    }
+
+    #[test]
+    fn work_counts_term_evaluations_and_products() {
+        let kernel = Navier::published();
+        let work = kernel.work(&kernel.run::<Serial>());
+        assert_eq!(work.items, 101 * 101 * 15 * 15);
+        assert_eq!(work.flops, 2 * (15 * 15 * 101 + 101 * 15 * 101));
+        assert_eq!(work.bytes, 101 * 101 * 8);
+        assert_eq!(work.unit, "term evaluations");
+    }
+}
