@@ -1,0 +1,535 @@
+//! The 2-D simulation, its kernel, and the published initial grid.
+
+use kernels_core::{Backend, Kernel, Result, Schedule, Work, validate};
+use ndarray::{Array2, ArrayView2};
+
+use crate::params::{Params, check_values};
+use crate::stencil;
+use crate::{Boundary, CHUNK_CELLS};
+
+/// A 2-D diffusion simulation: the grid, a second buffer of the same shape,
+/// and validated parameters.
+///
+/// [`Diffusion2d::step`] computes the next grid into the second buffer and
+/// swaps the two, so stepping never allocates. Rows are cut into chunks of
+/// [`Diffusion2d::rows_per_chunk`] rows (chosen from the grid width only) and
+/// the chunks run on the backend; every cell's update is independent, so the
+/// result is the same bit for bit on every backend, schedule and thread count.
+///
+/// ```
+/// use diffusion::{Boundary, Diffusion2d};
+/// use kernels_core::{Parallel, Serial};
+/// use ndarray::Array2;
+///
+/// let mut initial = Array2::zeros((8, 8));
+/// initial[[4, 4]] = 1.0;
+/// let mut a = Diffusion2d::new(initial.clone(), 1.0, 0.2, Boundary::Periodic)?;
+/// let mut b = Diffusion2d::new(initial, 1.0, 0.2, Boundary::Periodic)?;
+/// a.run::<Serial>(10);
+/// b.run::<Parallel>(10);
+/// assert_eq!(a.grid(), b.grid());
+/// assert!((a.grid().sum() - 1.0).abs() < 1e-15); // periodic: total conserved
+/// assert_eq!(a.steps_done(), 10);
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Diffusion2d {
+    current: Array2<f64>,
+    next: Array2<f64>,
+    params: Params,
+    coefficient: f64,
+    rows_per_chunk: usize,
+    steps_done: u64,
+}
+
+impl Diffusion2d {
+    /// The 2-D stability limit for spacing 1: `D·dt·(1 + 1) ≤ 1/2`.
+    ///
+    /// ```
+    /// assert_eq!(diffusion::Diffusion2d::MAX_D_DT, 0.25);
+    /// ```
+    pub const MAX_D_DT: f64 = 0.25;
+
+    /// Starts a simulation from `initial` (row index = y), with diffusion
+    /// coefficient `d`, time step `dt` and the given boundary.
+    ///
+    /// Sizes: periodic grids need at least 1 × 1 cells (a 1-cell axis wraps
+    /// onto itself); fixed grids at least 3 × 3 (smaller grids have no
+    /// interior cell). Any memory layout is accepted; the grid is stored in
+    /// standard (row-major) layout.
+    ///
+    /// # Errors
+    /// * `"d"`, `"dt"`: not finite, or not > 0;
+    /// * `"D·dt"`: above [`Diffusion2d::MAX_D_DT`] (unstable scheme);
+    /// * `"rows"`, `"cols"`: fewer than [`Boundary::min_len`] cells;
+    /// * `"initial"`: a value that is not finite or whose magnitude exceeds
+    ///   1e300 (so no intermediate sum can overflow).
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// use ndarray::Array2;
+    /// let err = Diffusion2d::new(Array2::zeros((4, 4)), 1.0, 0.3, Boundary::Fixed).unwrap_err();
+    /// assert_eq!(err.parameter(), "D·dt");
+    /// let err = Diffusion2d::new(Array2::zeros((2, 4)), 1.0, 0.1, Boundary::Fixed).unwrap_err();
+    /// assert_eq!(err.parameter(), "rows");
+    /// assert!(Diffusion2d::new(Array2::zeros((2, 4)), 1.0, 0.1, Boundary::Periodic).is_ok());
+    /// ```
+    pub fn new(initial: Array2<f64>, d: f64, dt: f64, boundary: Boundary) -> Result<Self> {
+        Self::with_params(initial, Params::new(d, dt, boundary)?)
+    }
+
+    /// Like [`Diffusion2d::new`], with parameters checked beforehand.
+    ///
+    /// # Errors
+    /// As [`Diffusion2d::new`], except for the checks [`Params::new`] did.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d, Params};
+    /// let params = Params::new(1.0, 0.1, Boundary::Periodic)?;
+    /// let sim = Diffusion2d::with_params(ndarray::Array2::ones((3, 5)), params)?;
+    /// assert_eq!(sim.grid().dim(), (3, 5));
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    pub fn with_params(initial: Array2<f64>, params: Params) -> Result<Self> {
+        let coefficient = params.stable_coefficient(Self::MAX_D_DT, "2-D")?;
+        let (rows, cols) = initial.dim();
+        let min = params.boundary.min_len();
+        validate::at_least("rows", rows, min)?;
+        validate::at_least("cols", cols, min)?;
+        check_values("initial", initial.iter().copied())?;
+        Ok(Self::from_validated(initial, params, coefficient))
+    }
+
+    /// Builds the simulation from inputs already known to be valid.
+    pub(crate) fn from_validated(initial: Array2<f64>, params: Params, coefficient: f64) -> Self {
+        let current = if initial.is_standard_layout() {
+            initial
+        } else {
+            initial.as_standard_layout().into_owned()
+        };
+        let cols = current.ncols();
+        Diffusion2d {
+            // Fixed boundaries never write the edges, so both buffers must
+            // start with the same edge values.
+            next: current.clone(),
+            current,
+            params,
+            coefficient,
+            rows_per_chunk: (CHUNK_CELLS / cols.max(1)).max(1),
+            steps_done: 0,
+        }
+    }
+
+    /// Sets how many rows each parallel chunk updates (default: as many as
+    /// fit in 8192 cells, at least one). Only timing depends on it.
+    ///
+    /// # Errors
+    /// `"rows_per_chunk"` if `rows` is 0.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// let sim = Diffusion2d::new(ndarray::Array2::zeros((512, 512)), 1.0, 0.1, Boundary::Periodic)?;
+    /// assert_eq!(sim.rows_per_chunk(), 16);
+    /// assert_eq!(sim.with_rows_per_chunk(4)?.rows_per_chunk(), 4);
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    pub fn with_rows_per_chunk(mut self, rows: usize) -> Result<Self> {
+        self.rows_per_chunk = validate::at_least("rows_per_chunk", rows, 1)?;
+        Ok(self)
+    }
+
+    /// How many rows each parallel chunk updates.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// let sim = Diffusion2d::new(ndarray::Array2::zeros((4, 10_000)), 1.0, 0.1, Boundary::Fixed)?;
+    /// assert_eq!(sim.rows_per_chunk(), 1);
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn rows_per_chunk(&self) -> usize {
+        self.rows_per_chunk
+    }
+
+    /// Advances one time step on backend `B` with [`Schedule::Static`] (every
+    /// row costs the same). Allocation-free: writes the second buffer, then
+    /// swaps.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// use kernels_core::Serial;
+    /// let mut initial = ndarray::Array2::zeros((3, 3));
+    /// initial[[1, 1]] = 1.0;
+    /// let mut sim = Diffusion2d::new(initial, 1.0, 0.25, Boundary::Fixed)?;
+    /// sim.step::<Serial>();
+    /// assert_eq!(sim.grid()[[1, 1]], 0.0); // 1 + 0.25·(0 + 0 + 0 + 0 − 4)
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    pub fn step<B: Backend>(&mut self) {
+        self.step_with::<B>(Schedule::Static);
+    }
+
+    /// Advances one time step on backend `B` with the given schedule.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// use kernels_core::{Parallel, Schedule};
+    /// let mut sim = Diffusion2d::new(ndarray::Array2::ones((5, 5)), 1.0, 0.1, Boundary::Periodic)?;
+    /// sim.step_with::<Parallel>(Schedule::Dynamic);
+    /// assert!(sim.grid().iter().all(|&u| u == 1.0)); // a constant is a fixed point
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    pub fn step_with<B: Backend>(&mut self, schedule: Schedule) {
+        let shape = self.current.dim();
+        let (input, output) = buffers(&self.current, &mut self.next);
+        stencil::step_2d::<B>(
+            input,
+            output,
+            shape,
+            self.coefficient,
+            self.params.boundary,
+            self.rows_per_chunk,
+            schedule,
+        );
+        std::mem::swap(&mut self.current, &mut self.next);
+        self.steps_done += 1;
+    }
+
+    /// Advances `steps` time steps on backend `B` ([`Schedule::Static`]).
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// use kernels_core::Serial;
+    /// let mut sim = Diffusion2d::new(diffusion::published_initial(20, 20), 1.0, 0.1, Boundary::Periodic)?;
+    /// let before = sim.grid().sum();
+    /// sim.run::<Serial>(50);
+    /// assert!((sim.grid().sum() - before).abs() < 1e-15);
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    pub fn run<B: Backend>(&mut self, steps: u64) {
+        self.run_with::<B>(steps, Schedule::Static);
+    }
+
+    /// Advances `steps` time steps on backend `B` with the given schedule.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// use kernels_core::{Parallel, Schedule};
+    /// let mut sim = Diffusion2d::new(ndarray::Array2::zeros((6, 6)), 1.0, 0.1, Boundary::Fixed)?;
+    /// sim.run_with::<Parallel>(3, Schedule::Guided);
+    /// assert_eq!(sim.steps_done(), 3);
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    pub fn run_with<B: Backend>(&mut self, steps: u64, schedule: Schedule) {
+        for _ in 0..steps {
+            self.step_with::<B>(schedule);
+        }
+    }
+
+    /// The current grid.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// let sim = Diffusion2d::new(ndarray::Array2::ones((3, 4)), 1.0, 0.1, Boundary::Fixed)?;
+    /// assert_eq!(sim.grid().dim(), (3, 4));
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn grid(&self) -> ArrayView2<'_, f64> {
+        self.current.view()
+    }
+
+    /// Consumes the simulation and returns the current grid.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// let sim = Diffusion2d::new(ndarray::Array2::ones((3, 4)), 1.0, 0.1, Boundary::Fixed)?;
+    /// assert_eq!(sim.into_grid(), ndarray::Array2::<f64>::ones((3, 4)));
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn into_grid(self) -> Array2<f64> {
+        self.current
+    }
+
+    /// How many steps have been taken since construction.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// use kernels_core::Serial;
+    /// let mut sim = Diffusion2d::new(ndarray::Array2::ones((3, 3)), 1.0, 0.1, Boundary::Fixed)?;
+    /// sim.step::<Serial>();
+    /// assert_eq!(sim.steps_done(), 1);
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn steps_done(&self) -> u64 {
+        self.steps_done
+    }
+
+    /// The validated parameters.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// let sim = Diffusion2d::new(ndarray::Array2::ones((3, 3)), 2.0, 0.1, Boundary::Fixed)?;
+    /// assert_eq!(sim.params().d(), 2.0);
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// Cells updated per step: all of them for periodic boundaries, the
+    /// interior `(rows − 2)·(cols − 2)` for fixed ones.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Diffusion2d};
+    /// let sim = Diffusion2d::new(ndarray::Array2::ones((4, 5)), 1.0, 0.1, Boundary::Fixed)?;
+    /// assert_eq!(sim.updated_cells(), 6);
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    #[must_use]
+    pub fn updated_cells(&self) -> u64 {
+        let (rows, cols) = self.current.dim();
+        match self.params.boundary {
+            Boundary::Periodic => (rows * cols) as u64,
+            Boundary::Fixed => ((rows - 2) * (cols - 2)) as u64,
+        }
+    }
+}
+
+/// The two buffers as slices.
+///
+/// Cannot fail: [`Diffusion2d::from_validated`] stores the grid in standard
+/// layout and the second buffer is a clone of it; the buffers are only ever
+/// swapped, never reshaped.
+fn buffers<'a>(current: &'a Array2<f64>, next: &'a mut Array2<f64>) -> (&'a [f64], &'a mut [f64]) {
+    const INVARIANT: &str = "both buffers are kept in standard layout";
+    (
+        current.as_slice().expect(INVARIANT),
+        next.as_slice_mut().expect(INVARIANT),
+    )
+}
+
+/// The published initial grid: `n × m` zeros with the block of rows
+/// `[⌊0.4·n⌋, ⌊0.5·n⌋)` and columns `[⌊0.4·m⌋, ⌊0.5·m⌋)` set to 0.005
+/// (the Python `block_low = int(N * 0.4)`, `block_high = int(N * 0.5)`).
+///
+/// # Panics
+/// Panics if `n · m` cells of `f64` do not fit in memory (as
+/// [`Array2::zeros`] does).
+///
+/// ```
+/// let u = diffusion::published_initial(512, 512);
+/// assert_eq!(u[[204, 204]], 0.005);
+/// assert_eq!(u[[203, 204]], 0.0);
+/// assert_eq!(u[[255, 255]], 0.005);
+/// assert_eq!(u[[256, 255]], 0.0);
+/// assert_eq!(u.iter().filter(|&&x| x != 0.0).count(), 52 * 52);
+/// ```
+#[must_use]
+pub fn published_initial(n: usize, m: usize) -> Array2<f64> {
+    let mut grid = Array2::zeros((n, m));
+    let (rows, cols) = (block(n), block(m));
+    grid.slice_mut(ndarray::s![rows, cols]).fill(0.005);
+    grid
+}
+
+/// The published block `[⌊0.4·n⌋, ⌊0.5·n⌋)`, in exact integer arithmetic.
+pub(crate) fn block(n: usize) -> std::ops::Range<usize> {
+    let low = n / 5 * 2 + n % 5 * 2 / 5;
+    low..n / 2
+}
+
+/// The 2-D diffusion case as a [`Kernel`]: an initial grid, parameters and a
+/// number of steps; a run returns the final grid.
+/// A run clones the initial state (two buffers, allocated once per run,
+/// never per step) and steps it.
+///
+/// Work: one *cell-update* per updated cell per step, 7 flops each (3 adds
+/// for the neighbours, `4·u`, the subtraction, the multiplication by `D·dt`,
+/// the final add) and 16 bytes each (one 8-byte read and one 8-byte write,
+/// the naive streaming count: neighbours are assumed to hit in cache).
+///
+/// ```
+/// use diffusion::{Boundary, Case2d};
+/// use kernels_core::{Kernel, Parallel, Serial};
+/// let case = Case2d::new(diffusion::published_initial(64, 64), 1.0, 0.1, Boundary::Periodic, 20)?;
+/// let grid = case.run::<Serial>();
+/// assert_eq!(grid, case.run::<Parallel>());
+/// assert_eq!(case.work(&grid).items, 64 * 64 * 20);
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Case2d {
+    start: Diffusion2d,
+    steps: u64,
+}
+
+impl Case2d {
+    /// A case of `steps` steps from `initial`.
+    ///
+    /// # Errors
+    /// As [`Diffusion2d::new`].
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Case2d};
+    /// let err = Case2d::new(ndarray::Array2::zeros((8, 8)), 1.0, 1.0, Boundary::Periodic, 5).unwrap_err();
+    /// assert_eq!(err.parameter(), "D·dt");
+    /// ```
+    pub fn new(
+        initial: Array2<f64>,
+        d: f64,
+        dt: f64,
+        boundary: Boundary,
+        steps: u64,
+    ) -> Result<Self> {
+        Ok(Case2d {
+            start: Diffusion2d::new(initial, d, dt, boundary)?,
+            steps,
+        })
+    }
+
+    /// The published case: [`published_initial`]`(512, 512)`, `D = 1`,
+    /// `dt = 0.1`, 500 steps, with the given boundary.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Case2d};
+    /// let case = Case2d::published(Boundary::Periodic);
+    /// assert_eq!(case.steps(), 500);
+    /// assert_eq!(case.initial().dim(), (512, 512));
+    /// assert!((case.initial().sum() - 13.52).abs() < 1e-12); // 52 · 52 · 0.005
+    /// ```
+    #[must_use]
+    pub fn published(boundary: Boundary) -> Self {
+        let params = Params {
+            d: 1.0,
+            dt: 0.1,
+            boundary,
+        };
+        Case2d {
+            start: Diffusion2d::from_validated(
+                published_initial(512, 512),
+                params,
+                params.coefficient(),
+            ),
+            steps: 500,
+        }
+    }
+
+    /// Sets how many rows each parallel chunk updates (see
+    /// [`Diffusion2d::with_rows_per_chunk`]).
+    ///
+    /// # Errors
+    /// `"rows_per_chunk"` if `rows` is 0.
+    ///
+    /// ```
+    /// use diffusion::{Boundary, Case2d};
+    /// let case = Case2d::published(Boundary::Fixed).with_rows_per_chunk(64)?;
+    /// assert_eq!(case.rows_per_chunk(), 64);
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    pub fn with_rows_per_chunk(mut self, rows: usize) -> Result<Self> {
+        self.start = self.start.with_rows_per_chunk(rows)?;
+        Ok(self)
+    }
+
+    /// How many rows each parallel chunk updates.
+    ///
+    /// ```
+    /// assert_eq!(diffusion::Case2d::published(diffusion::Boundary::Fixed).rows_per_chunk(), 16);
+    /// ```
+    #[must_use]
+    pub const fn rows_per_chunk(&self) -> usize {
+        self.start.rows_per_chunk()
+    }
+
+    /// The initial grid.
+    ///
+    /// ```
+    /// let case = diffusion::Case2d::published(diffusion::Boundary::Fixed);
+    /// assert_eq!(case.initial()[[230, 230]], 0.005);
+    /// ```
+    #[must_use]
+    pub fn initial(&self) -> ArrayView2<'_, f64> {
+        self.start.grid()
+    }
+
+    /// The number of steps a run takes.
+    ///
+    /// ```
+    /// assert_eq!(diffusion::Case2d::published(diffusion::Boundary::Fixed).steps(), 500);
+    /// ```
+    #[must_use]
+    pub const fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The validated parameters.
+    ///
+    /// ```
+    /// let case = diffusion::Case2d::published(diffusion::Boundary::Fixed);
+    /// assert_eq!((case.params().d(), case.params().dt()), (1.0, 0.1));
+    /// ```
+    #[must_use]
+    pub const fn params(&self) -> &Params {
+        self.start.params()
+    }
+}
+
+impl Kernel for Case2d {
+    type Output = Array2<f64>;
+
+    fn run_with<B: Backend>(&self, schedule: Schedule) -> Array2<f64> {
+        let mut sim = self.start.clone();
+        sim.run_with::<B>(self.steps, schedule);
+        sim.into_grid()
+    }
+
+    /// Every row costs the same, so equal static blocks balance perfectly.
+    fn default_schedule(&self) -> Schedule {
+        Schedule::Static
+    }
+
+    fn work(&self, _output: &Array2<f64>) -> Work {
+        let updates = self.start.updated_cells() * self.steps;
+        Work::new(updates, "cell-updates")
+            .with_flops(7 * updates)
+            .with_bytes(16 * updates)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn block_is_the_python_int_of_0_4_n_and_0_5_n() {
+        for n in 0..5000_usize {
+            let python_low = (n as f64 * 0.4) as usize;
+            let python_high = (n as f64 * 0.5) as usize;
+            assert_eq!(block(n), python_low..python_high, "n = {n}");
+        }
+        assert_eq!(block(512), 204..256);
+    }
+
+    #[test]
+    fn published_initial_uses_n_for_rows_and_m_for_cols() {
+        let u = published_initial(100, 50);
+        assert_eq!(u.dim(), (100, 50));
+        let rows: Vec<usize> = (0..100).filter(|&i| u.row(i).sum() > 0.0).collect();
+        let cols: Vec<usize> = (0..50).filter(|&j| u.column(j).sum() > 0.0).collect();
+        assert_eq!(rows, (40..50).collect::<Vec<_>>());
+        assert_eq!(cols, (20..25).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn published_case_passes_validation() {
+        for boundary in Boundary::ALL {
+            let published = Case2d::published(boundary);
+            let validated = Case2d::new(published_initial(512, 512), 1.0, 0.1, boundary, 500);
+            assert_eq!(validated.unwrap().params(), published.params());
+        }
+    }
+}
