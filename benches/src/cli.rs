@@ -1,0 +1,153 @@
+//! The command line: `bench [common flags] <case|report> [case flags]`.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use kernels_core::Schedule;
+
+use crate::cases::{
+    BackendChoice, Case, DiffusionCase, DistanceCase, JuliaCase, MandelbrotCase, MonteCarloCase,
+    ParticlesCase, PlateCase, Record, RunOptions, available_threads,
+};
+
+/// Reruns the published "make Python fast" cases in Rust, checks their
+/// answers and reports times, throughput and speed-ups.
+#[derive(Debug, Parser)]
+#[command(name = "bench", version, about)]
+pub struct Cli {
+    /// Backend for single-case runs.
+    #[arg(long, value_enum, global = true, default_value_t = BackendChoice::Parallel)]
+    pub backend: BackendChoice,
+    /// Threads for the parallel backend (default: every available core).
+    #[arg(long, global = true)]
+    pub threads: Option<NonZeroUsize>,
+    /// Parallel schedule: static, dynamic or guided (default: the kernel's own).
+    #[arg(long, global = true, value_parser = parse_schedule)]
+    pub schedule: Option<Schedule>,
+    /// Timed repeats after one warm-up run.
+    #[arg(long, global = true, default_value_t = NonZeroUsize::new(5).expect("5 is non-zero"))]
+    pub repeat: NonZeroUsize,
+    /// Print one JSON object per run instead of a table.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// What to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+fn parse_schedule(text: &str) -> Result<Schedule, String> {
+    text.parse()
+        .map_err(|_| "expected one of static, dynamic, guided".to_string())
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every published case on every backend, with reference checks and pictures.
+    Report(ReportArgs),
+    /// The Julia set.
+    Julia(JuliaCase),
+    /// The Mandelbrot set.
+    Mandelbrot(MandelbrotCase),
+    /// The Navier plate.
+    Plate(PlateCase),
+    /// Rotating particles.
+    Particles(ParticlesCase),
+    /// The all-pairs distance matrix.
+    Distance(DistanceCase),
+    /// 2-D diffusion.
+    Diffusion(DiffusionCase),
+    /// Monte Carlo π.
+    Montecarlo(MonteCarloCase),
+}
+
+/// Flags of `report`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Also run the NumPy (and, if installed, Numba) versions shipped in
+    /// `benches/python/` and show them side by side.
+    #[arg(long)]
+    pub python: bool,
+    /// Directory for the PNG pictures.
+    #[arg(long, default_value = "target/report")]
+    pub out: PathBuf,
+}
+
+impl Cli {
+    /// The run options the common flags describe.
+    ///
+    /// ```
+    /// use clap::Parser;
+    /// let cli = bench::cli::Cli::try_parse_from(["bench", "--threads", "3", "julia"])?;
+    /// assert_eq!(cli.run_options().threads, 3);
+    /// # Ok::<(), clap::Error>(())
+    /// ```
+    #[must_use]
+    pub fn run_options(&self) -> RunOptions {
+        let mut options = RunOptions::new(self.backend, self.repeat.get());
+        if self.backend == BackendChoice::Parallel {
+            options.threads = self
+                .threads
+                .map_or_else(available_threads, NonZeroUsize::get);
+        }
+        options.schedule = self.schedule;
+        options
+    }
+}
+
+/// Runs one case subcommand and returns its record (the output is dropped).
+///
+/// # Errors
+/// A one-line message naming the flag whose value the kernel rejected.
+///
+/// ```
+/// use bench::cases::{BackendChoice, MonteCarloCase, RunOptions};
+/// let case = MonteCarloCase { samples: 0, seed: 1 };
+/// let err = bench::cli::run_case(&case, RunOptions::new(BackendChoice::Serial, 1)).unwrap_err();
+/// assert!(err.contains("--samples"));
+/// ```
+pub fn run_case<C: Case>(case: &C, options: RunOptions) -> Result<Record, String>
+where
+    <C::Kernel as kernels_core::Kernel>::Output: Send,
+{
+    case.run(options)
+        .map(|(record, _)| record)
+        .map_err(|err| flag_error::<C>(&err))
+}
+
+/// Renders a kernel error as one line naming the command-line flag.
+///
+/// ```
+/// use bench::cases::{DiffusionCase, JuliaCase};
+/// let err = kernels_core::validate::at_least("max_iter", 0, 1).unwrap_err();
+/// assert_eq!(
+///     bench::cli::flag_error::<JuliaCase>(&err),
+///     "error: --max-iter: invalid `max_iter` = 0: allowed is at least 1"
+/// );
+/// let err = kernels_core::validate::at_least("rows", 0, 1).unwrap_err();
+/// assert!(bench::cli::flag_error::<DiffusionCase>(&err).starts_with("error: --nx:"));
+/// ```
+#[must_use]
+pub fn flag_error<C: Case>(err: &kernels_core::Error) -> String {
+    format!("error: {}: {err}", flag_for(C::FLAGS, err.parameter()))
+}
+
+/// The flag that sets a kernel parameter: from the case's table, else the
+/// parameter name with `_` turned into `-`.
+fn flag_for(flags: &[(&str, &str)], parameter: &str) -> String {
+    if let Some((_, flag)) = flags.iter().find(|(name, _)| *name == parameter) {
+        return (*flag).to_string();
+    }
+    let words: String = parameter
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() {
+                ch.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("--{}", words.trim_matches('-'))
+}

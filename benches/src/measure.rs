@@ -1,0 +1,317 @@
+//! Timing, CPU time and memory accounting for one kernel run.
+//!
+//! The case studies timed with `timeit`: several repeats, the best (and here
+//! also the median) of them, after a warm-up run that pays for page faults and
+//! instruction caches. Wall time and CPU time are kept apart: a parallel run
+//! that uses two cores for 1 s shows `median_s ≈ 1` and `cpu_s ≈ 2`.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static TOTAL: AtomicUsize = AtomicUsize::new(0);
+
+/// The system allocator plus three counters (bytes live now, the peak of live
+/// bytes, bytes ever allocated), so a report can say how much memory a kernel
+/// needed without an external profiler. It is the global allocator of every
+/// program that links this crate (the `bench` binary and its tests).
+#[derive(Debug)]
+pub struct CountingAllocator;
+
+// SAFETY: every method forwards to `System` with the caller's arguments
+// unchanged; the counters are plain atomics and never affect the memory returned.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded contract of `GlobalAlloc::alloc`.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            record_allocation(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded contract of `GlobalAlloc::alloc_zeroed`.
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            record_allocation(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded contract of `GlobalAlloc::dealloc`.
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded contract of `GlobalAlloc::realloc`.
+        let new_ptr = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new_ptr.is_null() {
+            CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+            record_allocation(new_size);
+        }
+        new_ptr
+    }
+}
+
+fn record_allocation(size: usize) {
+    let now = CURRENT.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+    TOTAL.fetch_add(size, Ordering::Relaxed);
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Memory used by a stretch of code: the peak of live heap bytes above the
+/// level at the start, and the bytes allocated in total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MemoryUse {
+    /// Highest number of live heap bytes above the starting level.
+    pub peak_bytes: usize,
+    /// Sum of all allocation sizes (a loop that allocates per step shows here).
+    pub allocated_bytes: usize,
+}
+
+/// Runs `f` and reports the memory it used. Other threads allocating at the
+/// same time are counted too, so measure one thing at a time.
+///
+/// ```
+/// let (v, memory) = bench::measure::memory_use(|| vec![0_u8; 1 << 20]);
+/// assert_eq!(v.len(), 1 << 20);
+/// assert!(memory.peak_bytes >= 1 << 20);
+/// ```
+pub fn memory_use<R>(f: impl FnOnce() -> R) -> (R, MemoryUse) {
+    let start = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(start, Ordering::Relaxed);
+    let total_start = TOTAL.load(Ordering::Relaxed);
+    let result = f();
+    let memory = MemoryUse {
+        peak_bytes: PEAK.load(Ordering::Relaxed).saturating_sub(start),
+        allocated_bytes: TOTAL.load(Ordering::Relaxed) - total_start,
+    };
+    (result, memory)
+}
+
+/// CPU time (user + system) the whole process has used so far, all threads.
+///
+/// ```
+/// let before = bench::measure::process_cpu_time();
+/// let mut x = 0_u64;
+/// for i in 0..10_000_000_u64 { x = x.wrapping_mul(31).wrapping_add(i); }
+/// std::hint::black_box(x);
+/// assert!(bench::measure::process_cpu_time() >= before);
+/// ```
+#[must_use]
+pub fn process_cpu_time() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `usage` points to writable memory of the right size and type;
+    // getrusage only writes to it, and RUSAGE_SELF is always a valid target.
+    let status = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+    if status != 0 {
+        return Duration::ZERO;
+    }
+    // SAFETY: the struct was zero-initialised (a valid rusage) and filled by
+    // a successful getrusage.
+    let usage = unsafe { usage.assume_init() };
+    let seconds = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec.max(0) as u64) + Duration::from_micros(t.tv_usec.max(0) as u64)
+    };
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+/// Timings of repeated runs of one kernel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// Wall time of each timed repeat, in seconds, in run order.
+    pub wall_s: Vec<f64>,
+    /// CPU time (user + system, all threads) per repeat, averaged over repeats.
+    pub cpu_s: f64,
+    /// Memory used by one run (the first timed repeat).
+    pub memory: MemoryUse,
+}
+
+impl Timing {
+    /// Median wall time of the repeats.
+    ///
+    /// ```
+    /// let t = bench::measure::Timing { wall_s: vec![3.0, 1.0, 2.0], cpu_s: 0.0, memory: Default::default() };
+    /// assert_eq!(t.median_s(), 2.0);
+    /// ```
+    #[must_use]
+    pub fn median_s(&self) -> f64 {
+        median(&self.wall_s)
+    }
+
+    /// Fastest wall time of the repeats (timeit's "best of").
+    ///
+    /// ```
+    /// let t = bench::measure::Timing { wall_s: vec![3.0, 1.0, 2.0], cpu_s: 0.0, memory: Default::default() };
+    /// assert_eq!(t.min_s(), 1.0);
+    /// ```
+    #[must_use]
+    pub fn min_s(&self) -> f64 {
+        self.wall_s.iter().copied().fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// Median of `values` (mean of the middle two for an even count, NaN when empty).
+///
+/// ```
+/// assert_eq!(bench::measure::median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+/// ```
+#[must_use]
+pub fn median(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        sorted[mid]
+    } else {
+        0.5 * (sorted[mid - 1] + sorted[mid])
+    }
+}
+
+/// Runs `f` once to warm up, then `repeat` timed times (at least once), and
+/// returns the last result with the timings.
+///
+/// ```
+/// let (sum, timing) = bench::measure::time_runs(3, || (1..=100_u64).sum::<u64>());
+/// assert_eq!(sum, 5050);
+/// assert_eq!(timing.wall_s.len(), 3);
+/// assert!(timing.min_s() <= timing.median_s());
+/// ```
+pub fn time_runs<R>(repeat: usize, mut f: impl FnMut() -> R) -> (R, Timing) {
+    let repeat = repeat.max(1);
+    drop(std::hint::black_box(f()));
+    let mut wall_s = Vec::with_capacity(repeat);
+    let cpu_start = process_cpu_time();
+    let (mut result, memory) = memory_use(|| {
+        let start = Instant::now();
+        let result = std::hint::black_box(f());
+        wall_s.push(start.elapsed().as_secs_f64());
+        result
+    });
+    for _ in 1..repeat {
+        drop(result);
+        let start = Instant::now();
+        result = std::hint::black_box(f());
+        wall_s.push(start.elapsed().as_secs_f64());
+    }
+    let cpu_s = (process_cpu_time() - cpu_start).as_secs_f64() / repeat as f64;
+    (
+        result,
+        Timing {
+            wall_s,
+            cpu_s,
+            memory,
+        },
+    )
+}
+
+/// The machine calibration (the "pystone" idea): a fixed scalar workload whose
+/// speed depends on the core's clock and latency, not on vector width or
+/// memory. Reports print times also in calibration units so runs on
+/// different machines compare.
+///
+/// The workload is a dependent chain of 50 million floating-point
+/// multiply-adds (done as separate multiply and add, no FMA), so it runs at
+/// one operation per floating-point latency.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    /// Seconds the calibration workload took (best of three).
+    pub seconds: f64,
+}
+
+impl Calibration {
+    /// Number of dependent operations in the workload.
+    pub const OPERATIONS: u64 = 50_000_000;
+
+    /// Measures the calibration workload.
+    ///
+    /// ```no_run
+    /// let calibration = bench::measure::Calibration::measure();
+    /// assert!(calibration.mops() > 1.0);
+    /// ```
+    #[must_use]
+    pub fn measure() -> Self {
+        let (_, timing) = time_runs(3, || {
+            let mut x = std::hint::black_box(0.5_f64);
+            for _ in 0..Self::OPERATIONS / 2 {
+                x = x * 0.999_999_9 + 1e-9;
+            }
+            x
+        });
+        Calibration {
+            seconds: timing.min_s(),
+        }
+    }
+
+    /// Millions of dependent operations per second: the machine score.
+    ///
+    /// ```
+    /// let c = bench::measure::Calibration { seconds: 0.5 };
+    /// assert_eq!(c.mops(), 100.0);
+    /// ```
+    #[must_use]
+    pub fn mops(&self) -> f64 {
+        Self::OPERATIONS as f64 / self.seconds / 1e6
+    }
+
+    /// `seconds` expressed in calibration units (how many calibration
+    /// workloads would fit in that time).
+    ///
+    /// ```
+    /// let c = bench::measure::Calibration { seconds: 0.5 };
+    /// assert_eq!(c.units(0.25), 0.5);
+    /// ```
+    #[must_use]
+    pub fn units(&self, seconds: f64) -> f64 {
+        seconds / self.seconds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allocation_inside_a_run_is_counted_and_freed_memory_is_not_peak() {
+        let ((), memory) = memory_use(|| {
+            for _ in 0..4 {
+                drop(std::hint::black_box(vec![1_u8; 1000]));
+            }
+        });
+        assert!(memory.allocated_bytes >= 4000);
+        assert!(memory.peak_bytes >= 1000 && memory.peak_bytes < 4000);
+    }
+
+    #[test]
+    fn realloc_counts_the_new_size() {
+        let (v, memory) = memory_use(|| {
+            let mut v: Vec<u8> = Vec::with_capacity(16);
+            v.extend(std::iter::repeat_n(7, 10_000));
+            v
+        });
+        assert_eq!(v.len(), 10_000);
+        assert!(memory.peak_bytes >= 10_000);
+    }
+
+    #[test]
+    fn cpu_time_advances_with_work() {
+        let before = process_cpu_time();
+        let mut x = 1_u64;
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(50) {
+            x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+        }
+        assert!(process_cpu_time() - before >= Duration::from_millis(20));
+    }
+}

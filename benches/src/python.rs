@@ -1,0 +1,87 @@
+//! Runs the NumPy/Numba versions in `benches/python/cases.py` so the report
+//! can put them beside the Rust times, measured in the same run.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// The one-line command that installs the Python side.
+pub const INSTALL_COMMAND: &str = "python3 -m pip install numpy numba";
+
+/// One timed Python run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PythonRun {
+    /// Case key: `julia`, `plate`, `particles`, `distance`, `diffusion`, `montecarlo`.
+    pub case: String,
+    /// `numpy` or `numba`.
+    pub tool: String,
+    /// Median wall time, seconds.
+    pub median_s: f64,
+    /// Fastest repeat, seconds.
+    pub min_s: f64,
+}
+
+/// The path of the Python script shipped with this crate.
+///
+/// ```
+/// assert!(bench::python::script_path().ends_with("python/cases.py"));
+/// ```
+#[must_use]
+pub fn script_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("python")
+        .join("cases.py")
+}
+
+/// Parses the script's JSON lines (the first line lists the tools found).
+///
+/// ```
+/// let out = r#"{"tools": ["numpy"]}
+/// {"case": "julia", "tool": "numpy", "median_s": 0.8, "min_s": 0.7, "answer": {}}"#;
+/// let runs = bench::python::parse_output(out);
+/// assert_eq!(runs.len(), 1);
+/// assert_eq!(runs[0].tool, "numpy");
+/// ```
+#[must_use]
+pub fn parse_output(stdout: &str) -> Vec<PythonRun> {
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter_map(|value| {
+            Some(PythonRun {
+                case: value.get("case")?.as_str()?.to_string(),
+                tool: value.get("tool")?.as_str()?.to_string(),
+                median_s: value.get("median_s")?.as_f64()?,
+                min_s: value.get("min_s")?.as_f64()?,
+            })
+        })
+        .collect()
+}
+
+/// Runs the script with `repeat` repeats per case.
+///
+/// # Errors
+/// A message saying why the comparison is skipped (no python3, no NumPy, the
+/// script failed) and how to install what is missing.
+pub fn run(repeat: usize) -> Result<Vec<PythonRun>, String> {
+    let output = Command::new("python3")
+        .arg(script_path())
+        .arg("--repeat")
+        .arg(repeat.to_string())
+        .output()
+        .map_err(|err| format!("python3 could not be started ({err}); install Python 3"))?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let last = stderr
+            .lines()
+            .last()
+            .unwrap_or("no message")
+            .trim()
+            .to_string();
+        return Err(format!(
+            "the Python comparison failed: {last}; install with `{INSTALL_COMMAND}`"
+        ));
+    }
+    Ok(parse_output(&String::from_utf8_lossy(&output.stdout)))
+}
