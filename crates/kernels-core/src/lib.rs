@@ -41,13 +41,19 @@
 //!
 //! Constructors across the workspace validate with [`validate`] and return
 //! [`Error`], which names the bad parameter and the allowed range.
+//!
+//! Hot loops are compiled for several instruction sets and chosen at run time
+//! ([`Isa`], [`Vectorized`]), so a plain `cargo build --release` uses AVX2 or
+//! AVX-512 where the CPU has them, with no `RUSTFLAGS`.
 
 mod backend;
 mod error;
+mod isa;
 mod kernel;
 pub mod testing;
 
 pub use backend::{Backend, Chunkable, Parallel, Schedule, Serial};
 pub use error::{Error, Result, validate};
+pub use isa::{Isa, Vectorized};
 pub use kernel::{Kernel, Work};
 pub use rayon;
