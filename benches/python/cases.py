@@ -42,6 +42,7 @@ def timed(fn, repeat):
 
 # ---------- Julia ----------
 def julia_coords(w):
+    """The published coordinate lists, built by repeated addition."""
     x1, x2, y1, y2 = -1.8, 1.8, -1.8, 1.8
     x_step = (x2 - x1) / w
     y_step = (y1 - y2) / w
@@ -93,6 +94,7 @@ if numba is not None:
 
 # ---------- Plate ----------
 def plate_numpy(terms=15, points=101):
+    """The separable algorithm: sine tables and two matrix products."""
     a = b = 1.0
     h, E, nu, P, xi, eta = 0.05, 69e9, 0.35, 10e3, 0.5, 0.5
     D = h**3 * E / (12 * (1 - nu**2))
@@ -262,6 +264,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cases", default="julia,plate,particles,distance,diffusion,montecarlo")
+    parser.add_argument("--large", action="store_true",
+                        help="also the larger speed-target cases (Numba; NumPy for the plate)")
     args = parser.parse_args()
     cases = set(args.cases.split(","))
     r = args.repeat
@@ -320,6 +324,32 @@ def main():
         if numba is not None:
             est, t = timed(lambda: pi_numba(1_000_000), r)
             emit("montecarlo", "numba", t, {"estimate": est})
+
+    if args.large:
+        large_cases(r)
+
+
+def large_cases(r):
+    """The speed issue's larger cases, with the best tool for each."""
+    if numba is not None:
+        xs, ys = julia_coords(4001)
+        counts, t = timed(lambda: julia_numba(xs, ys, -0.62772, -0.42193, 1000), r)
+        emit("julia_large", "numba", t, {"sum": int(counts.sum())})
+        rng = np.random.default_rng(42)
+        x, y, ang = (rng.uniform(-1, 1, 100_000) for _ in range(3))
+        (px, py), t = timed(lambda: particles_numba(x, y, ang, int(0.01 / 1e-5)), r)
+        emit("particles_large", "numba", t, {"sum_x": float(px.sum())})
+        u, t = timed(lambda: diffusion_numba(diffusion_initial(2048), 200), r)
+        emit("diffusion_large", "numba", t, {"sum": float(u.sum())})
+        est, t = timed(lambda: pi_numba(100_000_000), r)
+        emit("montecarlo_large", "numba", t, {"estimate": est})
+        rng = np.random.default_rng(42)
+        x, y = rng.random(5000), rng.random(5000)
+        d, t = timed(lambda: distance_numba(x, y), r)
+        emit("distance_large", "numba", t, {"sum": float(d.sum())})
+        del d
+    (w, scale), t = timed(lambda: plate_numpy(100, 1001), r)
+    emit("plate_large", "numpy", t, {"w_max_mm": float(np.abs(w).max() * 1e3)})
 
 
 if __name__ == "__main__":

@@ -69,6 +69,11 @@ pub struct ReportArgs {
     /// `benches/python/` and show them side by side.
     #[arg(long)]
     pub python: bool,
+    /// Also run the larger speed-target cases (Julia 4001², 100 000 particles,
+    /// plate 1001², diffusion 2048², π with 1e8 samples, distances N = 5000)
+    /// and, with `--python`, their Numba/NumPy versions.
+    #[arg(long)]
+    pub large: bool,
     /// Directory for the PNG pictures.
     #[arg(long, default_value = "target/report")]
     pub out: PathBuf,

@@ -120,6 +120,29 @@ pub fn particle_paths(paths: &[Vec<(f64, f64)>], extent: f64, size: usize) -> Ve
     rgb
 }
 
+/// Enlarges an RGB image by an integer `factor` (nearest neighbour), so a
+/// coarse grid such as the plate's 101 × 101 points is big enough to look
+/// at. Returns the pixels with the new width and height.
+///
+/// ```
+/// let (rgb, width, height) = bench::image::upscale(&[1, 2, 3], 1, 1, 2);
+/// assert_eq!((width, height), (2, 2));
+/// assert_eq!(rgb, [1, 2, 3].repeat(4));
+/// ```
+#[must_use]
+pub fn upscale(rgb: &[u8], width: usize, height: usize, factor: usize) -> (Vec<u8>, usize, usize) {
+    let factor = factor.max(1);
+    let (new_width, new_height) = (width * factor, height * factor);
+    let mut out = Vec::with_capacity(3 * new_width * new_height);
+    for row in 0..new_height {
+        for column in 0..new_width {
+            let offset = 3 * ((row / factor) * width + column / factor);
+            out.extend_from_slice(&rgb[offset..offset + 3]);
+        }
+    }
+    (out, new_width, new_height)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

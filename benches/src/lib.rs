@@ -59,3 +59,8 @@ pub mod image;
 pub mod measure;
 pub mod python;
 pub mod report;
+
+/// The workspace README's code blocks, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

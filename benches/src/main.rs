@@ -35,6 +35,7 @@ fn main() -> ExitCode {
                     .threads
                     .map_or_else(bench::cases::available_threads, usize::from),
                 python: args.python,
+                large: args.large,
                 out: args.out.clone(),
             };
             return match report::run(&report_options) {

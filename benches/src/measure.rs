@@ -283,6 +283,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_flop_loop_variant_counts_its_lanes() {
+        for isa in kernels_core::Isa::ALL {
+            let lanes = if isa.is_supported() {
+                isa.f64_lanes().max(2)
+            } else {
+                2
+            };
+            assert_eq!(flop_loop(isa, 10), 10 * (FLOP_CHAINS * lanes * 2) as u64);
+        }
+    }
+
+    #[test]
     fn allocation_inside_a_run_is_counted_and_freed_memory_is_not_peak() {
         let ((), memory) = memory_use(|| {
             for _ in 0..4 {
@@ -313,5 +325,138 @@ mod tests {
             x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
         }
         assert!(process_cpu_time() - before >= Duration::from_millis(20));
+    }
+}
+
+/// The hardware limits a kernel's throughput is compared against, measured
+/// on this machine with all `threads` threads: the peak floating-point rate
+/// of independent vector multiply and add chains (no FMA, as the kernels
+/// use none) at the widest instruction set, and the memory bandwidth of a
+/// large parallel copy (bytes read + bytes written per second, as STREAM's
+/// copy counts them).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hardware {
+    /// Threads the limits were measured with.
+    pub threads: usize,
+    /// Instruction set of the flop-rate loop.
+    pub isa: kernels_core::Isa,
+    /// Peak double-precision flops per second (multiplies + adds), all threads.
+    pub peak_flops: f64,
+    /// Copy bandwidth in bytes per second, all threads.
+    pub bandwidth: f64,
+}
+
+/// Independent chains per lane group: enough to cover the add and multiply
+/// latency on two vector ports.
+const FLOP_CHAINS: usize = 12;
+
+/// `rounds` of `x = x * s + t` on `FLOP_CHAINS` independent vectors of
+/// `LANES` lanes; written over arrays so that inside a `target_feature`
+/// function each chain is one vector register.
+#[inline(always)]
+fn mul_add_chains<const LANES: usize>(rounds: u64) -> f64 {
+    let mut chains = [[1.0_f64; LANES]; FLOP_CHAINS];
+    let scale = std::hint::black_box([0.999_999_9_f64; LANES]);
+    let shift = std::hint::black_box([1e-9_f64; LANES]);
+    for _ in 0..rounds {
+        for chain in &mut chains {
+            for lane in 0..LANES {
+                chain[lane] = chain[lane] * scale[lane] + shift[lane];
+            }
+        }
+    }
+    chains.iter().flatten().sum()
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+fn mul_add_chains_avx512(rounds: u64) -> f64 {
+    mul_add_chains::<8>(rounds)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn mul_add_chains_avx2(rounds: u64) -> f64 {
+    mul_add_chains::<4>(rounds)
+}
+
+/// Runs the flop loop at `isa` (falling back to scalar if the CPU lacks it)
+/// and returns the flops it performed.
+fn flop_loop(isa: kernels_core::Isa, rounds: u64) -> u64 {
+    use kernels_core::Isa;
+    let lanes = match isa {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 if isa.is_supported() => {
+            // SAFETY: the guard checked that the CPU has the AVX-512 features
+            // the function is compiled for.
+            std::hint::black_box(unsafe { mul_add_chains_avx512(rounds) });
+            8
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 if isa.is_supported() => {
+            // SAFETY: the guard checked that the CPU has AVX2 and FMA.
+            std::hint::black_box(unsafe { mul_add_chains_avx2(rounds) });
+            4
+        }
+        _ => {
+            std::hint::black_box(mul_add_chains::<2>(rounds));
+            2
+        }
+    };
+    rounds * (FLOP_CHAINS * lanes * 2) as u64
+}
+
+impl Hardware {
+    /// Measures both limits with `threads` threads (about half a second).
+    ///
+    /// # Panics
+    /// Panics if the operating system refuses to start the threads.
+    ///
+    /// ```no_run
+    /// let hardware = bench::measure::Hardware::measure(2);
+    /// assert!(hardware.peak_flops > 1e9);
+    /// ```
+    #[must_use]
+    pub fn measure(threads: usize) -> Self {
+        use kernels_core::rayon::prelude::*;
+        let threads = threads.max(1);
+        let isa = kernels_core::Isa::selected();
+        let pool = kernels_core::rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("start thread pool");
+        const ROUNDS: u64 = 2_000_000;
+        let (flops, flop_timing) = pool.install(|| {
+            time_runs(3, || {
+                (0..threads)
+                    .into_par_iter()
+                    .map(|_| flop_loop(isa, ROUNDS))
+                    .sum::<u64>()
+            })
+        });
+        const LEN: usize = 1 << 25; // 256 MiB per buffer: far beyond any cache.
+        let source = pool.install(|| {
+            (0..LEN)
+                .into_par_iter()
+                .map(|i| i as f64)
+                .collect::<Vec<_>>()
+        });
+        let mut target = pool.install(|| vec![0.0_f64; LEN]);
+        let per_thread = LEN.div_ceil(threads);
+        let ((), copy_timing) = pool.install(|| {
+            time_runs(3, || {
+                target
+                    .par_chunks_mut(per_thread)
+                    .zip(source.par_chunks(per_thread))
+                    .for_each(|(to, from)| to.copy_from_slice(from));
+            })
+        });
+        let bytes = 2.0 * (LEN * std::mem::size_of::<f64>()) as f64;
+        Hardware {
+            threads,
+            isa,
+            peak_flops: flops as f64 / flop_timing.min_s(),
+            bandwidth: bytes / copy_timing.min_s(),
+        }
     }
 }

@@ -59,16 +59,22 @@ pub fn parse_output(stdout: &str) -> Vec<PythonRun> {
         .collect()
 }
 
-/// Runs the script with `repeat` repeats per case.
+/// Runs the script with `repeat` repeats per case; with `large`, also the
+/// larger speed-target cases (Numba, and NumPy where it is the best tool).
 ///
 /// # Errors
 /// A message saying why the comparison is skipped (no python3, no NumPy, the
 /// script failed) and how to install what is missing.
-pub fn run(repeat: usize) -> Result<Vec<PythonRun>, String> {
-    let output = Command::new("python3")
+pub fn run(repeat: usize, large: bool) -> Result<Vec<PythonRun>, String> {
+    let mut command = Command::new("python3");
+    command
         .arg(script_path())
         .arg("--repeat")
-        .arg(repeat.to_string())
+        .arg(repeat.to_string());
+    if large {
+        command.arg("--large");
+    }
+    let output = command
         .output()
         .map_err(|err| format!("python3 could not be started ({err}); install Python 3"))?;
     if !output.status.success() {

@@ -13,7 +13,7 @@ use crate::cases::{
     ParticlesCase, PlateCase, Record, RunOptions,
 };
 use crate::image;
-use crate::measure::Calibration;
+use crate::measure::{Calibration, Hardware};
 use crate::python::{self, PythonRun};
 
 /// One reference check: what was expected, what came out, and whether they agree.
@@ -108,6 +108,10 @@ pub struct Report {
     pub machine: String,
     /// The calibration measured at the start.
     pub calibration: Calibration,
+    /// The hardware limits measured at the start.
+    pub hardware: Hardware,
+    /// Speed targets against the best Python tool.
+    pub targets: Vec<Target>,
     /// Threads of the parallel runs.
     pub threads: usize,
     /// One section per published case.
@@ -147,17 +151,23 @@ impl Report {
         }
         for section in &self.sections {
             let _ = writeln!(out, "## {}\n", section.title);
+            let pair = section.rows.len() >= 2 && section.rows[0].label == SERIAL_LABEL;
             let _ = writeln!(
                 out,
                 "| run | median | best | CPU | units | throughput ({}/s) | peak heap | time vs Rust parallel |",
                 section.unit
             );
             let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
-            let parallel = section.rows.get(1).map_or(f64::NAN, |row| row.median_s);
+            let parallel = if pair {
+                section.rows[1].median_s
+            } else {
+                f64::NAN
+            };
             for row in &section.rows {
+                let relative = row.median_s / parallel;
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {:.3} | {} | {} | {:.2}× |",
+                    "| {} | {} | {} | {} | {:.3} | {} | {} | {} |",
                     row.label,
                     seconds(row.median_s),
                     row.min_s.map_or("–".into(), seconds),
@@ -165,11 +175,15 @@ impl Report {
                     self.calibration.units(row.median_s),
                     row.throughput.map_or("–".into(), si),
                     row.peak_bytes.map_or("–".into(), bytes),
-                    row.median_s / parallel,
+                    if relative.is_finite() {
+                        format!("{relative:.2}×")
+                    } else {
+                        "–".into()
+                    },
                 );
             }
-            if let [serial, parallel, ..] = &section.rows[..] {
-                let speedup = serial.median_s / parallel.median_s;
+            if pair {
+                let speedup = section.rows[0].median_s / section.rows[1].median_s;
                 let _ = writeln!(
                     out,
                     "\nParallel speed-up {speedup:.2}× on {} threads (efficiency {:.0}%).",
@@ -178,7 +192,9 @@ impl Report {
                 );
             }
             out.push_str(&section.extra);
-            let _ = writeln!(out, "\n| check | expected | got | |\n|---|---|---|---|");
+            if !section.checks.is_empty() {
+                let _ = writeln!(out, "\n| check | expected | got | |\n|---|---|---|---|");
+            }
             for check in &section.checks {
                 let mark = if check.pass { "✓" } else { "✗" };
                 let _ = writeln!(
@@ -188,6 +204,36 @@ impl Report {
                 );
             }
             out.push('\n');
+        }
+        if !self.targets.is_empty() {
+            let _ = writeln!(
+                out,
+                "## Speed targets: Rust parallel against the best Python tool\n\n\
+                 | case | best Python tool | its time | Rust parallel | Rust is | target | |\n\
+                 |---|---|---:|---:|---:|---:|---|"
+            );
+            for target in &self.targets {
+                let ratio = target.ratio();
+                let mark = if ratio >= target.goal { "✓" } else { "✗" };
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {ratio:.1}× faster | ≥ {:.0}× | {mark} |",
+                    target.case,
+                    target.python_tool,
+                    seconds(target.python_s),
+                    seconds(target.rust_s),
+                    target.goal
+                );
+            }
+            let _ = writeln!(
+                out,
+                "\nMachine: {}. Peak measured here: {}flop/s ({}, no FMA), copy bandwidth {}B/s, {} threads.\n",
+                self.machine,
+                si(self.hardware.peak_flops),
+                self.hardware.isa,
+                si(self.hardware.bandwidth),
+                self.hardware.threads
+            );
         }
         let total = self.sections.iter().map(|s| s.checks.len()).sum::<usize>();
         let failed = self
@@ -363,9 +409,12 @@ where
     Ok([serial, parallel])
 }
 
+/// The label of the Rust serial row, which starts every backend comparison.
+const SERIAL_LABEL: &str = "Rust serial";
+
 fn rust_rows(serial: &Record, parallel: &Record, threads: usize) -> Vec<Row> {
     vec![
-        Row::from_record("Rust serial".into(), serial),
+        Row::from_record(SERIAL_LABEL.into(), serial),
         Row::from_record(
             format!("Rust parallel ({threads} threads, {})", parallel.schedule),
             parallel,
@@ -412,62 +461,170 @@ pub struct ReportOptions {
     pub threads: usize,
     /// Run the Python comparison.
     pub python: bool,
+    /// Also run the larger speed-target cases.
+    pub large: bool,
     /// Where the pictures go.
     pub out: PathBuf,
 }
 
-/// Runs every published case and builds the report.
+/// What limits a kernel's speed, and so which hardware figure its throughput
+/// is compared with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// Floating-point rate.
+    Compute,
+    /// Memory bandwidth.
+    Memory,
+}
+
+/// One speed target: Rust parallel against the best Python tool for a case.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The case, e.g. `Julia 1000², 300 iterations`.
+    pub case: String,
+    /// The Python tool and where its time comes from.
+    pub python_tool: String,
+    /// The best Python tool's median time, seconds.
+    pub python_s: f64,
+    /// Rust parallel median time, seconds.
+    pub rust_s: f64,
+    /// Required speed-up (10 or 3).
+    pub goal: f64,
+}
+
+impl Target {
+    /// How many times faster Rust is.
+    #[must_use]
+    pub fn ratio(&self) -> f64 {
+        self.python_s / self.rust_s
+    }
+}
+
+/// Shared state of a report run.
+struct Context<'a> {
+    options: &'a ReportOptions,
+    python: Vec<PythonRun>,
+    hardware: Hardware,
+    pictures: Vec<PathBuf>,
+    targets: Vec<Target>,
+}
+
+impl Context<'_> {
+    fn out(&self) -> &Path {
+        &self.options.out
+    }
+
+    /// Records a speed target for `case` (the key the Python script uses),
+    /// preferring the Python time measured in this run over the time the
+    /// speed issue quoted for this machine type.
+    fn target(&mut self, title: &str, key: &str, quoted: (&str, f64), rust_s: f64, goal: f64) {
+        let measured = self
+            .python
+            .iter()
+            .filter(|run| run.case == key)
+            .min_by(|a, b| a.median_s.total_cmp(&b.median_s));
+        let (python_tool, python_s) = match measured {
+            Some(run) => (
+                format!("{} (this run)", tool_label(&run.tool)),
+                run.median_s,
+            ),
+            None => (
+                format!("{} (quoted for this machine type)", quoted.0),
+                quoted.1,
+            ),
+        };
+        self.targets.push(Target {
+            case: title.into(),
+            python_tool,
+            python_s,
+            rust_s,
+            goal,
+        });
+    }
+
+    fn hardware_line(&self, record: &Record, bound: Bound) -> String {
+        let hw = &self.hardware;
+        let flops = format!("{}flop/s", si(record.flops_per_s));
+        let bytes = format!("{}B/s", si(record.bytes_per_s));
+        match bound {
+            Bound::Compute => format!(
+                "\nHardware (compute-bound): {flops} = {:.0}% of the measured peak \
+                 ({}flop/s, {} × {} threads, no FMA); memory traffic {bytes}.\n",
+                100.0 * record.flops_per_s / hw.peak_flops,
+                si(hw.peak_flops),
+                hw.isa,
+                hw.threads
+            ),
+            Bound::Memory => format!(
+                "\nHardware (memory-bound): {bytes} = {:.0}% of the measured copy bandwidth \
+                 ({}B/s, {} threads); {flops}.\n",
+                100.0 * record.bytes_per_s / hw.bandwidth,
+                si(hw.bandwidth),
+                hw.threads
+            ),
+        }
+    }
+}
+
+/// Runs every published case (and with `large`, the speed-target cases) and
+/// builds the report.
 ///
 /// # Errors
-/// An error if a published case cannot be built (a bug) or the picture
-/// directory cannot be created.
+/// An error if a case cannot be built (a bug) or the picture directory
+/// cannot be created.
 pub fn run(options: &ReportOptions) -> Result<Report, Box<dyn std::error::Error>> {
     let started = Instant::now();
     std::fs::create_dir_all(&options.out)?;
     progress("calibrating");
     let calibration = Calibration::measure();
+    progress("measuring the hardware limits");
+    let hardware = Hardware::measure(options.threads);
     let python_runs = if options.python {
         progress("running the NumPy/Numba versions (this takes a while)");
-        python::run(3)
+        python::run(3, options.large)
     } else {
         Ok(Vec::new())
     };
     let python_note = python_runs.as_ref().err().cloned();
-    let python_runs = python_runs.unwrap_or_default();
-    let (repeat, threads, out) = (options.repeat, options.threads, options.out.as_path());
-    let mut pictures = Vec::new();
-    let sections = vec![
-        julia_section(repeat, threads, &python_runs, out, &mut pictures)?,
-        mandelbrot_section(repeat, threads, out, &mut pictures)?,
-        plate_section(repeat, threads, &python_runs, out, &mut pictures)?,
-        particles_section(repeat, threads, &python_runs, out, &mut pictures)?,
-        distance_section(repeat.min(3), threads, &python_runs)?,
-        diffusion_section(repeat, threads, &python_runs, out, &mut pictures)?,
-        montecarlo_section(repeat, threads, &python_runs)?,
+    let mut context = Context {
+        options,
+        python: python_runs.unwrap_or_default(),
+        hardware,
+        pictures: Vec::new(),
+        targets: Vec::new(),
+    };
+    let mut sections = vec![
+        julia_section(&mut context)?,
+        mandelbrot_section(&mut context)?,
+        plate_section(&mut context)?,
+        particles_section(&mut context)?,
+        distance_section(&mut context)?,
+        diffusion_section(&mut context)?,
+        montecarlo_section(&mut context)?,
     ];
+    if options.large {
+        sections.push(large_section(&mut context)?);
+    }
     progress(&format!("done in {:.1} s", started.elapsed().as_secs_f64()));
     Ok(Report {
         machine: machine_description(),
         calibration,
-        threads,
+        hardware,
+        threads: options.threads,
         sections,
-        pictures,
+        pictures: context.pictures,
+        targets: context.targets,
         python_note,
     })
 }
 
-fn julia_section(
-    repeat: usize,
-    threads: usize,
-    python_runs: &[PythonRun],
-    out: &Path,
-    pictures: &mut Vec<PathBuf>,
-) -> kernels_core::Result<Section> {
+fn julia_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     const PUBLISHED_SUM: u64 = 33_219_980;
+    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
     let case = JuliaCase::default();
     let [(serial, serial_counts), (parallel, counts)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(python_rows(python_runs, "julia"));
+    rows.extend(python_rows(&cx.python, "julia"));
     rows.push(Row::quoted("published: pure Python (2014 laptop)", 11.0));
     rows.push(Row::quoted(
         "published: Cython + OpenMP guided (2014 laptop)",
@@ -475,7 +632,8 @@ fn julia_section(
     ));
     rows.push(Row::quoted("published: Numba (2014 laptop)", 0.23));
 
-    let mut extra = String::from(
+    let mut extra = cx.hardware_line(&parallel, Bound::Compute);
+    extra.push_str(
         "\nSchedules (Rust parallel): rows through the set cost more than edge rows.\n\n\
          | schedule | median | speed-up over serial | efficiency |\n|---|---:|---:|---:|\n",
     );
@@ -508,9 +666,18 @@ fn julia_section(
     ];
     let (height, width) = counts.dim();
     let rgb = fractal::colour::to_rgb(&counts, case.max_iter, fractal::colour::ColourMap::Fire);
-    pictures.push(write_picture(out, "julia.png", width, height, &rgb));
+    cx.pictures
+        .push(write_picture(cx.out(), "julia.png", width, height, &rgb));
+    let title = "Julia set, 1000 × 1000, 300 iterations (published)";
+    cx.target(
+        title,
+        "julia",
+        ("Numba parallel", 0.074),
+        parallel.median_s,
+        10.0,
+    );
     Ok(Section {
-        title: "Julia set, 1000 × 1000, 300 iterations (published)".into(),
+        title: title.into(),
         unit: parallel.unit.into(),
         rows,
         checks,
@@ -518,17 +685,19 @@ fn julia_section(
     })
 }
 
-fn mandelbrot_section(
-    repeat: usize,
-    threads: usize,
-    out: &Path,
-    pictures: &mut Vec<PathBuf>,
-) -> kernels_core::Result<Section> {
+fn mandelbrot_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
+    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
     let case = MandelbrotCase::default();
     let [(serial, serial_counts), (parallel, counts)] = run_both(&case, repeat, threads)?;
     let (height, width) = counts.dim();
     let rgb = fractal::colour::to_rgb(&counts, case.max_iter, fractal::colour::ColourMap::Fire);
-    pictures.push(write_picture(out, "mandelbrot.png", width, height, &rgb));
+    cx.pictures.push(write_picture(
+        cx.out(),
+        "mandelbrot.png",
+        width,
+        height,
+        &rgb,
+    ));
     Ok(Section {
         title: "Mandelbrot set, 1000 × 1000, 300 iterations".into(),
         unit: parallel.unit.into(),
@@ -539,23 +708,19 @@ fn mandelbrot_section(
             serial_counts == counts,
             serial_counts == counts,
         )],
-        extra: String::new(),
+        extra: cx.hardware_line(&parallel, Bound::Compute),
     })
 }
 
-fn plate_section(
-    repeat: usize,
-    threads: usize,
-    python_runs: &[PythonRun],
-    out: &Path,
-    pictures: &mut Vec<PathBuf>,
-) -> kernels_core::Result<Section> {
+fn plate_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     const PUBLISHED_W_MAX_MM: f64 = 0.141_317_840_389;
     const PUBLISHED_ALPHA: f64 = 0.011_575_179;
+    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
     let case = PlateCase::default();
+    // The published case takes well under a millisecond: more repeats.
     let [(serial, serial_w), (parallel, deflection)] = run_both(&case, repeat * 20, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(python_rows(python_runs, "plate"));
+    rows.extend(python_rows(&cx.python, "plate"));
     rows.push(Row::quoted("published: pure Python quadruple loop", 61.0));
     let w_max_mm = deflection.w_max() * 1e3;
     let alpha = deflection.alpha();
@@ -576,38 +741,37 @@ fn plate_section(
         Check::new("serial = parallel", "bit-identical", identical, identical),
     ];
     let w = deflection.w();
-    pictures.push(write_picture(
-        out,
-        "plate.png",
-        w.ncols(),
-        w.nrows(),
-        &image::heatmap(w.view()),
-    ));
+    let (rgb, width, height) = image::upscale(&image::heatmap(w.view()), w.ncols(), w.nrows(), 5);
+    cx.pictures
+        .push(write_picture(cx.out(), "plate.png", width, height, &rgb));
+    let title = "Navier plate, 101 × 101 points, 15 × 15 terms (published)";
+    cx.target(
+        title,
+        "plate",
+        ("NumPy separable", 0.000_35),
+        parallel.median_s,
+        10.0,
+    );
     Ok(Section {
-        title: "Navier plate, 101 × 101 points, 15 × 15 terms (published)".into(),
+        title: title.into(),
         unit: parallel.unit.into(),
         rows,
         checks,
-        extra: String::new(),
+        extra: cx.hardware_line(&parallel, Bound::Compute),
     })
 }
 
-fn particles_section(
-    repeat: usize,
-    threads: usize,
-    python_runs: &[PythonRun],
-    out: &Path,
-    pictures: &mut Vec<PathBuf>,
-) -> kernels_core::Result<Section> {
+fn particles_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     const PUBLISHED: [(f64, f64); 3] = [
         (0.210_269_845_035_682_5, 0.543_863_578_729_699_7),
         (-0.099_334_766_056_735_8, -0.490_034_288_853_804_9),
         (0.191_358_503_825_264_1, -0.365_227_221_074_436),
     ];
+    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
     let case = ParticlesCase::default();
     let [(serial, serial_end), (parallel, end)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(python_rows(python_runs, "particles"));
+    rows.extend(python_rows(&cx.python, "particles"));
     rows.push(Row::quoted("published: pure Python (600 ns/step)", 6.0));
     rows.push(Row::quoted(
         "published: Cython + OpenMP, 4 threads (6 ns/step)",
@@ -624,7 +788,7 @@ fn particles_section(
             .map(|(i, (x, y))| (evolved.x()[i] - x).abs().max((evolved.y()[i] - y).abs()))
             .fold(0.0, f64::max);
         checks.push(Check::new(
-            format!("three-particle test, {method:?}"),
+            format!("three-particle test, {method}"),
             "within 1e-5",
             format!("max error {error:.1e}"),
             error < 1e-5,
@@ -639,36 +803,41 @@ fn particles_section(
         identical,
     ));
 
-    // Paths of a few particles, sampled every 1000 steps over one turn or so.
+    // A few particles' paths, sampled every 1000 steps.
     let mut system = particles::Particles::random(12, 7)?;
     let mut paths = vec![Vec::new(); system.len()];
     for _ in 0..600 {
         for (i, path) in paths.iter_mut().enumerate() {
             path.push((system.x()[i], system.y()[i]));
         }
-        system =
-            particles::Evolve::new(system, 0.01, particles::Method::Textbook)?.run::<Parallel>();
+        system.evolve::<Parallel>(0.01, particles::Method::Textbook)?;
     }
     let rgb = image::particle_paths(&paths, 1.5, 600);
-    pictures.push(write_picture(out, "particles.png", 600, 600, &rgb));
+    cx.pictures
+        .push(write_picture(cx.out(), "particles.png", 600, 600, &rgb));
+    let title = "Rotating particles, 1000 particles × 10 000 steps (published)";
+    cx.target(
+        title,
+        "particles",
+        ("Numba parallel", 0.083),
+        parallel.median_s,
+        10.0,
+    );
     Ok(Section {
-        title: "Rotating particles, 1000 particles × 10 000 steps (published)".into(),
+        title: title.into(),
         unit: parallel.unit.into(),
         rows,
         checks,
-        extra: String::new(),
+        extra: cx.hardware_line(&parallel, Bound::Compute),
     })
 }
 
-fn distance_section(
-    repeat: usize,
-    threads: usize,
-    python_runs: &[PythonRun],
-) -> kernels_core::Result<Section> {
+fn distance_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
+    let (repeat, threads) = (cx.options.repeat.min(3), cx.options.threads);
     let case = DistanceCase::default();
     let [(serial, serial_d), (parallel, d)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(python_rows(python_runs, "distance"));
+    rows.extend(python_rows(&cx.python, "distance"));
     rows.push(Row::quoted("published: NumPy broadcasting", 3.56));
     rows.push(Row::quoted("published: numexpr", 0.86));
     let identical = same_bits(serial_d.iter().copied(), d.iter().copied());
@@ -685,35 +854,39 @@ fn distance_section(
             Check::new("zero diagonal", true, diagonal_zero, diagonal_zero),
             Check::new("symmetric (every 97th row)", true, symmetric, symmetric),
         ],
-        extra: String::new(),
+        extra: cx.hardware_line(&parallel, Bound::Memory),
     })
 }
 
-fn diffusion_section(
-    repeat: usize,
-    threads: usize,
-    python_runs: &[PythonRun],
-    out: &Path,
-    pictures: &mut Vec<PathBuf>,
-) -> kernels_core::Result<Section> {
+fn diffusion_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     const TOTAL: f64 = 13.52;
+    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
     let case = DiffusionCase::default();
     let [(serial, serial_grid), (parallel, grid)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(python_rows(python_runs, "diffusion"));
+    rows.extend(python_rows(&cx.python, "diffusion"));
     rows.push(Row::quoted("published: NumPy in place (3.5 ms/step)", 1.75));
     rows.push(Row::quoted("published: pure Python (0.49 s/step)", 245.0));
     let sum = grid.sum();
     let identical = same_bits(serial_grid.iter().copied(), grid.iter().copied());
-    pictures.push(write_picture(
-        out,
+    let rgb = image::heatmap(grid.view());
+    cx.pictures.push(write_picture(
+        cx.out(),
         "diffusion.png",
         grid.ncols(),
         grid.nrows(),
-        &image::heatmap(grid.view()),
+        &rgb,
     ));
+    let title = "Diffusion, 512 × 512, 500 steps, periodic (published)";
+    cx.target(
+        title,
+        "diffusion",
+        ("Numba parallel", 0.074),
+        parallel.median_s,
+        3.0,
+    );
     Ok(Section {
-        title: "Diffusion, 512 × 512, 500 steps, periodic (published)".into(),
+        title: title.into(),
         unit: parallel.unit.into(),
         rows,
         checks: vec![
@@ -725,19 +898,16 @@ fn diffusion_section(
             ),
             Check::new("serial = parallel", "bit-identical", identical, identical),
         ],
-        extra: String::new(),
+        extra: cx.hardware_line(&parallel, Bound::Memory),
     })
 }
 
-fn montecarlo_section(
-    repeat: usize,
-    threads: usize,
-    python_runs: &[PythonRun],
-) -> kernels_core::Result<Section> {
+fn montecarlo_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
+    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
     let case = MonteCarloCase::default();
     let [(serial, _), (parallel, estimate)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(python_rows(python_runs, "montecarlo"));
+    rows.extend(python_rows(&cx.python, "montecarlo"));
     rows.push(Row::quoted("published: serial pure Python", 0.73));
     rows.push(Row::quoted("published: pool, 10 chunks of 100 000", 0.33));
     rows.push(Row::quoted("published: pool, one task per sample", 97.0));
@@ -753,7 +923,7 @@ fn montecarlo_section(
         rows,
         checks: vec![
             Check::new(
-                "|estimate − π| ≤ 5 standard errors",
+                "error within 5 standard errors",
                 format!("≤ {:.5}", 5.0 * estimate.std_error()),
                 format!("{error:.5} (estimate {:.6})", estimate.mean()),
                 error <= 5.0 * estimate.std_error(),
@@ -765,6 +935,123 @@ fn montecarlo_section(
                 same_everywhere,
             ),
         ],
+        extra: cx.hardware_line(&parallel, Bound::Compute),
+    })
+}
+
+/// Runs `case` on Parallel only and records its speed target.
+fn large_row<C: Case>(
+    cx: &mut Context<'_>,
+    case: &C,
+    title: &str,
+    key: &str,
+    quoted: (&str, f64),
+    goal: f64,
+) -> kernels_core::Result<Row>
+where
+    Output<C>: Send,
+{
+    progress(&format!("{title}: parallel"));
+    let mut options = RunOptions::new(BackendChoice::Parallel, cx.options.repeat.min(3));
+    options.threads = cx.options.threads;
+    let (record, _) = case.run(options)?;
+    cx.target(title, key, quoted, record.median_s, goal);
+    let mut row = Row::from_record(
+        format!("{title} ({} {}/s)", si(record.throughput), record.unit),
+        &record,
+    );
+    row.throughput = Some(record.throughput);
+    Ok(row)
+}
+
+fn large_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
+    let julia = JuliaCase {
+        width: 4001,
+        height: 4001,
+        max_iter: 1000,
+        ..JuliaCase::default()
+    };
+    let particles = ParticlesCase {
+        count: 100_000,
+        dt: 0.01,
+        ..ParticlesCase::default()
+    };
+    let plate = PlateCase {
+        points_x: 1001,
+        points_y: 1001,
+        terms_m: 100,
+        terms_n: 100,
+        ..PlateCase::default()
+    };
+    let diffusion = DiffusionCase {
+        nx: 2048,
+        ny: 2048,
+        steps: 200,
+        ..DiffusionCase::default()
+    };
+    let montecarlo = MonteCarloCase {
+        samples: 100_000_000,
+        seed: 42,
+    };
+    let distance = DistanceCase { n: 5000, seed: 42 };
+    let rows = vec![
+        large_row(
+            cx,
+            &julia,
+            "Julia 4001², 1000 iterations",
+            "julia_large",
+            ("Cython + OpenMP", 3.8),
+            10.0,
+        )?,
+        large_row(
+            cx,
+            &particles,
+            "particles 100 000 × 999 steps",
+            "particles_large",
+            ("Numba parallel", 0.83),
+            10.0,
+        )?,
+        large_row(
+            cx,
+            &plate,
+            "plate 1001², 100 × 100 terms",
+            "plate_large",
+            ("NumPy separable", 0.017),
+            3.0,
+        )?,
+        large_row(
+            cx,
+            &diffusion,
+            "diffusion 2048², 200 steps",
+            "diffusion_large",
+            ("Numba parallel", 0.80),
+            3.0,
+        )?,
+        large_row(
+            cx,
+            &montecarlo,
+            "Monte Carlo π, 1e8 samples",
+            "montecarlo_large",
+            ("Numba parallel", 1.5),
+            10.0,
+        )?,
+        large_row(
+            cx,
+            &distance,
+            "distance matrix N = 5000",
+            "distance_large",
+            ("Numba parallel", 0.080),
+            3.0,
+        )?,
+    ];
+    Ok(Section {
+        title: format!(
+            "Larger cases (Rust parallel, {} threads)",
+            cx.options.threads
+        ),
+        unit: "items".into(),
+        rows,
+        checks: Vec::new(),
         extra: String::new(),
     })
 }
