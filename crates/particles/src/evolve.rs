@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use kernels_core::{Backend, Error, Kernel, Result, Schedule, Work, validate};
+use kernels_core::{Backend, Error, Isa, Kernel, Result, Schedule, Vectorized, Work, validate};
 use rand_core::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -18,10 +18,6 @@ pub const TIMESTEP: f64 = 1e-5;
 /// Particles per chunk handed to a thread. Chosen from nothing but this
 /// constant, so chunk boundaries never depend on the thread count.
 const CHUNK: usize = 64;
-
-/// Particles stepped together inside a chunk: their independent dependency
-/// chains keep the floating-point units busy (and map onto SIMD lanes).
-const LANES: usize = 8;
 
 /// Flops of one Euler particle-step: `x·x`, `y·y`, `+`, `sqrt`, two
 /// divisions, two multiplications by `t`, two additions.
@@ -398,7 +394,7 @@ impl Particles {
     pub fn evolve<B: Backend>(&mut self, dt: f64, method: Method) -> Result<()> {
         let steps = steps_for(dt)?;
         self.check_span("dt", dt, steps, method)?;
-        self.advance::<B>(steps, method, Schedule::Static);
+        self.advance::<B>(steps, method, Schedule::Static, Isa::selected());
         Ok(())
     }
 
@@ -434,7 +430,7 @@ impl Particles {
         schedule: Schedule,
     ) -> Result<()> {
         self.check_span("steps", steps, steps, method)?;
-        self.advance::<B>(steps, method, schedule);
+        self.advance::<B>(steps, method, schedule, Isa::selected());
         Ok(())
     }
 
@@ -479,7 +475,7 @@ impl Particles {
     /// The one routine that moves particles: chunks of [`CHUNK`] particles on
     /// backend `B`, each running [`evolve_chunk`]. Cannot fail once
     /// [`Particles::check_span`] has passed.
-    fn advance<B: Backend>(&mut self, steps: u64, method: Method, schedule: Schedule) {
+    fn advance<B: Backend>(&mut self, steps: u64, method: Method, schedule: Schedule, isa: Isa) {
         if steps == 0 {
             return;
         }
@@ -488,7 +484,7 @@ impl Particles {
             CHUNK,
             schedule,
             |_, (x, y, ang_speed): (&mut [f64], &mut [f64], &[f64])| {
-                evolve_chunk(x, y, ang_speed, steps, method);
+                evolve_chunk(x, y, ang_speed, steps, method, isa);
             },
         );
     }
@@ -500,11 +496,21 @@ pub(crate) fn unit_f64(rng: &mut Xoshiro256PlusPlus) -> f64 {
     (rng.next_u64() >> 11) as f64 * SCALE
 }
 
-/// Moves one chunk of particles by `steps` steps of `method`.
-fn evolve_chunk(x: &mut [f64], y: &mut [f64], ang_speed: &[f64], steps: u64, method: Method) {
+/// Moves one chunk of particles by `steps` steps of `method`, with the hot
+/// loop compiled for `isa` (which the caller checked is supported).
+fn evolve_chunk(
+    x: &mut [f64],
+    y: &mut [f64],
+    ang_speed: &[f64],
+    steps: u64,
+    method: Method,
+    isa: Isa,
+) {
     match method {
-        Method::Textbook => euler_chunk::<false>(x, y, ang_speed, steps),
-        Method::Hoisted => euler_chunk::<true>(x, y, ang_speed, steps),
+        Method::Textbook => euler_chunk::<false>(x, y, ang_speed, steps, isa),
+        Method::Hoisted => euler_chunk::<true>(x, y, ang_speed, steps, isa),
+        // sin and cos stay scalar libm calls: a vector sin/cos would round
+        // differently, and this method costs one step per particle anyway.
         Method::Exact => exact_chunk(x, y, ang_speed, steps as f64 * TIMESTEP),
     }
 }
@@ -525,28 +531,77 @@ fn hoisted_step(x: f64, y: f64, t: f64) -> (f64, f64) {
     (x - t * y / norm, y + t * x / norm)
 }
 
-/// The hot loop: Euler steps for a chunk of particles, [`LANES`] particles at
-/// a time. Within a group the step loop is outside and the lane loop inside,
-/// so the eight independent sqrt/divide chains overlap (and vectorise);
-/// unused lanes of the last group hold a parked particle `(1, 0)` with
-/// `t = 0`, which stays put and is never written back.
-fn euler_chunk<const HOISTED: bool>(x: &mut [f64], y: &mut [f64], ang_speed: &[f64], steps: u64) {
+/// Runs [`euler_lanes`] with the lane count and code generation of `isa`:
+/// 32 particles (four 8-lane zmm vectors) per group for AVX-512, 16 (four
+/// ymm vectors) for AVX2, 8 (four xmm vectors) for the SSE2 baseline. Four
+/// independent vectors per group keep the divide/square-root unit busy
+/// while each one waits out the ~60-cycle latency of its own step.
+fn euler_chunk<const HOISTED: bool>(
+    x: &mut [f64],
+    y: &mut [f64],
+    ang_speed: &[f64],
+    steps: u64,
+    isa: Isa,
+) {
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `isa` came through `Isa::require` or `Isa::selected`, so
+        // this CPU has AVX-512 F/DQ/VL/BW.
+        Isa::Avx512 => unsafe { euler_avx512::<HOISTED>(x, y, ang_speed, steps) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `isa` came through `Isa::require` or `Isa::selected`, so
+        // this CPU has AVX2 and FMA.
+        Isa::Avx2 => unsafe { euler_avx2::<HOISTED>(x, y, ang_speed, steps) },
+        _ => euler_lanes::<8, HOISTED>(x, y, ang_speed, steps),
+    }
+}
+
+/// [`euler_lanes`] compiled for AVX-512.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+fn euler_avx512<const HOISTED: bool>(x: &mut [f64], y: &mut [f64], ang_speed: &[f64], steps: u64) {
+    euler_lanes::<32, HOISTED>(x, y, ang_speed, steps);
+}
+
+/// [`euler_lanes`] compiled for AVX2 (FMA enabled for code generation only:
+/// no `mul_add` is written, and Rust never fuses on its own).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn euler_avx2<const HOISTED: bool>(x: &mut [f64], y: &mut [f64], ang_speed: &[f64], steps: u64) {
+    euler_lanes::<16, HOISTED>(x, y, ang_speed, steps);
+}
+
+/// The hot loop: Euler steps for a chunk of particles, `W` particles at a
+/// time. Within a group the step loop is outside and the lane loop inside,
+/// so the `W` independent sqrt/divide chains overlap and map onto SIMD
+/// lanes (the fixed-size lane loop is vectorised by the compiler for the
+/// enclosing function's instruction set: the same IEEE operations in the
+/// same order, so every width gives the same bits); unused lanes of the last
+/// group hold a parked particle `(1, 0)` with `t = 0`, which stays put and
+/// is never written back.
+#[inline(always)]
+fn euler_lanes<const W: usize, const HOISTED: bool>(
+    x: &mut [f64],
+    y: &mut [f64],
+    ang_speed: &[f64],
+    steps: u64,
+) {
     let groups = x
-        .chunks_mut(LANES)
-        .zip(y.chunks_mut(LANES))
-        .zip(ang_speed.chunks(LANES));
+        .chunks_mut(W)
+        .zip(y.chunks_mut(W))
+        .zip(ang_speed.chunks(W));
     for ((xs, ys), ws) in groups {
         let k = xs.len();
-        let mut gx = [1.0; LANES];
-        let mut gy = [0.0; LANES];
-        let mut gt = [0.0; LANES];
+        let mut gx = [1.0; W];
+        let mut gy = [0.0; W];
+        let mut gt = [0.0; W];
         gx[..k].copy_from_slice(xs);
         gy[..k].copy_from_slice(ys);
         for (t, w) in gt.iter_mut().zip(ws) {
             *t = TIMESTEP * w;
         }
         for _ in 0..steps {
-            for lane in 0..LANES {
+            for lane in 0..W {
                 let (nx, ny) = if HOISTED {
                     hoisted_step(gx[lane], gy[lane], gt[lane])
                 } else {
@@ -580,7 +635,9 @@ fn exact_chunk(x: &mut [f64], y: &mut [f64], ang_speed: &[f64], span: f64) {
 /// 2 additions) or 14 per particle for the exact rotation (sin and cos
 /// counted as one each), and 40 bytes per particle (state stays in registers
 /// across steps). The default schedule is static: every particle costs the
-/// same.
+/// same. The Euler hot loop runs with the kernel's [`Isa`] (see
+/// [`Vectorized`]); every [`Isa`] gives the same bits. [`Particles::evolve`]
+/// and [`Particles::evolve_steps`] use [`Isa::selected`].
 ///
 /// ```
 /// use kernels_core::{Kernel, Parallel, Serial};
@@ -598,6 +655,7 @@ pub struct Evolve {
     dt: f64,
     steps: u64,
     method: Method,
+    isa: Isa,
 }
 
 impl Evolve {
@@ -636,6 +694,7 @@ impl Evolve {
             dt,
             steps,
             method,
+            isa: Isa::selected(),
         })
     }
 
@@ -692,12 +751,48 @@ impl Evolve {
     }
 }
 
+impl Vectorized for Evolve {
+    /// The instruction set the Euler hot loop runs with ([`Isa::selected`]
+    /// unless changed). Every level gives the same bits.
+    ///
+    /// ```
+    /// use kernels_core::{Isa, Vectorized};
+    /// use particles::{Evolve, Method, Particles};
+    /// let kernel = Evolve::new(Particles::published_test(), 0.1, Method::Textbook)?;
+    /// assert_eq!(kernel.isa(), Isa::selected());
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    fn isa(&self) -> Isa {
+        self.isa
+    }
+
+    /// The same kernel with its hot loop compiled for `isa`.
+    ///
+    /// # Errors
+    /// [`Error::OutOfRange`] `"isa"` when this CPU does not support `isa`.
+    ///
+    /// ```
+    /// use kernels_core::{Isa, Kernel, Serial, Vectorized};
+    /// use particles::{Evolve, Method, Particles};
+    /// let kernel = Evolve::new(Particles::random(100, 1)?, 0.001, Method::Textbook)?;
+    /// let scalar = kernel.clone().with_isa(Isa::Scalar)?;
+    /// assert_eq!(kernel.run::<Serial>(), scalar.run::<Serial>());
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    fn with_isa(self, isa: Isa) -> Result<Evolve> {
+        Ok(Evolve {
+            isa: isa.require()?,
+            ..self
+        })
+    }
+}
+
 impl Kernel for Evolve {
     type Output = Particles;
 
     fn run_with<B: Backend>(&self, schedule: Schedule) -> Particles {
         let mut particles = self.particles.clone();
-        particles.advance::<B>(self.steps, self.method, schedule);
+        particles.advance::<B>(self.steps, self.method, schedule, self.isa);
         particles
     }
 
@@ -753,14 +848,20 @@ mod tests {
 
     #[test]
     fn partial_lane_groups_are_written_back() {
-        // 11 particles: one full group of 8 and a partial group of 3.
-        let mut x: Vec<f64> = (1..=11).map(f64::from).collect();
-        let mut y = vec![0.0; 11];
-        let w = vec![1.0; 11];
-        euler_chunk::<false>(&mut x, &mut y, &w, 1);
-        for (i, (xi, yi)) in x.iter().zip(&y).enumerate() {
-            assert_eq!(*xi, (i + 1) as f64);
-            assert_eq!(*yi, TIMESTEP);
+        // 11 particles: one full group of 8 and a partial group of 3 (for
+        // AVX2 and AVX-512: one partial group); 35: partial groups at every
+        // width.
+        for n in [11, 35] {
+            let x0: Vec<f64> = (1..=n).map(f64::from).collect();
+            let w = vec![1.0; x0.len()];
+            for isa in Isa::supported() {
+                let (mut x, mut y) = (x0.clone(), vec![0.0; x0.len()]);
+                euler_chunk::<false>(&mut x, &mut y, &w, 1, isa);
+                for (i, (xi, yi)) in x.iter().zip(&y).enumerate() {
+                    assert_eq!(*xi, (i + 1) as f64, "{isa}");
+                    assert_eq!(*yi, TIMESTEP, "{isa}");
+                }
+            }
         }
     }
 
