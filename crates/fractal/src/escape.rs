@@ -66,22 +66,21 @@ pub(crate) enum Family {
     Mandelbrot,
 }
 
-/// The hot loop: escape counts for one image row at height `y` with columns
-/// at `xs`, written to `out` (`out.len() == xs.len()`; extra items of the
-/// longer slice are ignored). Plain, allocation-free, over contiguous slices.
+/// Escape counts for one image row at height `y` with columns at `xs`,
+/// written to `out` (`out.len() == xs.len()`), by the plain scalar loop.
+#[cfg(test)]
 pub(crate) fn escape_row(out: &mut [u32], xs: &[f64], y: f64, family: Family, max_iter: u32) {
-    match family {
-        Family::Julia(c) => {
-            for (count, &x) in out.iter_mut().zip(xs) {
-                *count = escape_count(Complex64::new(x, y), c, max_iter);
-            }
-        }
-        Family::Mandelbrot => {
-            for (count, &x) in out.iter_mut().zip(xs) {
-                *count = escape_count(Complex64::new(0.0, 0.0), Complex64::new(x, y), max_iter);
-            }
-        }
-    }
+    let job = crate::lanes::Job {
+        xs,
+        ys: &[y],
+        julia: match family {
+            Family::Julia(c) => Some((c.re, c.im)),
+            Family::Mandelbrot => None,
+        },
+        max_iter,
+        check: crate::lanes::Check::None,
+    };
+    crate::lanes::escape_rows(kernels_core::Isa::Scalar, &job, out);
 }
 
 /// The sum of all counts: the number of escape iterations the image took.

@@ -1,10 +1,12 @@
 //! The [`Julia`] and [`Mandelbrot`] kernels.
 
-use kernels_core::{Backend, Error, Kernel, Result, Schedule, Work, validate};
+use kernels_core::{Backend, Error, Isa, Kernel, Result, Schedule, Vectorized, Work, validate};
 use ndarray::Array2;
 use num_complex::Complex64;
 
-use crate::escape::{FLOPS_PER_ITERATION, Family, checksum, escape_row};
+use crate::escape::{FLOPS_PER_ITERATION, Family, checksum};
+use crate::lanes::{Check, Job, escape_rows};
+use crate::trap::julia_trap;
 use crate::{Grid, Region};
 
 /// The smallest number of pixels a parallel chunk should hold; narrow images
@@ -19,13 +21,30 @@ fn rows_per_chunk(width: usize) -> usize {
 }
 
 /// The validated image parameters both kernels share.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 struct View {
     region: Region,
     width: usize,
     height: usize,
     max_iter: u32,
     grid: Grid,
+    /// `None`: [`Isa::selected`] at run time (lets `published` stay `const`).
+    isa: Option<Isa>,
+    /// Whether the exact interior shortcuts (trap, periodicity) are used.
+    shortcuts: bool,
+}
+
+impl PartialEq for View {
+    /// Equal images with equal settings; an unset `isa` equals
+    /// [`Isa::selected`].
+    fn eq(&self, other: &View) -> bool {
+        self.region == other.region
+            && (self.width, self.height, self.max_iter)
+                == (other.width, other.height, other.max_iter)
+            && self.grid == other.grid
+            && self.isa() == other.isa()
+            && self.shortcuts == other.shortcuts
+    }
 }
 
 impl View {
@@ -49,15 +68,38 @@ impl View {
             height,
             max_iter,
             grid,
+            isa: Some(Isa::selected()),
+            shortcuts: true,
         })
     }
 
+    fn isa(&self) -> Isa {
+        self.isa.unwrap_or_else(Isa::selected)
+    }
+
     /// Fills a `(height, width)` array with escape counts, one chunk of whole
-    /// rows at a time.
+    /// rows at a time, each chunk by the SIMD hot loop for the kernel's
+    /// [`Isa`] (dispatched once per chunk).
     fn escape<B: Backend>(&self, family: Family, schedule: Schedule) -> Array2<u32> {
-        let (width, max_iter) = (self.width, self.max_iter);
+        let (width, max_iter, isa) = (self.width, self.max_iter, self.isa());
         let xs = self.region.x_axis(width, self.grid);
         let ys = self.region.y_axis(self.height, self.grid);
+        let check = match (family, self.shortcuts) {
+            (_, false) => Check::None,
+            (Family::Mandelbrot, true) => Check::Periodic,
+            (Family::Julia(c), true) => match julia_trap(c) {
+                Some(trap) => Check::Trap {
+                    re: trap.centre.re,
+                    im: trap.centre.im,
+                    threshold: trap.threshold,
+                },
+                None => Check::Periodic,
+            },
+        };
+        let julia = match family {
+            Family::Julia(c) => Some((c.re, c.im)),
+            Family::Mandelbrot => None,
+        };
         let rows = rows_per_chunk(width);
         let mut counts = Array2::<u32>::zeros((self.height, width));
         let Some(pixels) = counts.as_slice_mut() else {
@@ -69,9 +111,14 @@ impl View {
             schedule,
             |chunk_index, chunk: &mut [u32]| {
                 let first_row = chunk_index * rows;
-                for (row, &y) in chunk.chunks_mut(width).zip(&ys[first_row..]) {
-                    escape_row(row, &xs, y, family, max_iter);
-                }
+                let job = Job {
+                    xs: &xs,
+                    ys: &ys[first_row..(first_row + rows).min(ys.len())],
+                    julia,
+                    max_iter,
+                    check,
+                };
+                escape_rows(isa, &job, chunk);
             },
         );
         counts
@@ -166,6 +213,8 @@ impl Julia {
                 height: 1000,
                 max_iter: 300,
                 grid: Grid::RepeatedAddition,
+                isa: None,
+                shortcuts: true,
             },
         }
     }
@@ -240,6 +289,65 @@ impl Julia {
     pub const fn with_grid(mut self, grid: Grid) -> Julia {
         self.view.grid = grid;
         self
+    }
+
+    /// Whether the exact interior shortcut is used (on by default): a proven trapping disk around the attracting cycle of `c` (see the crate docs), or periodicity checking when there is none.
+    /// Either way the counts are identical; off runs the plain published
+    /// loop, e.g. to measure what the shortcut saves.
+    ///
+    /// ```
+    /// use fractal::{Julia};
+    /// use kernels_core::{Kernel, Serial};
+    /// let fast = Julia::published();
+    /// let plain = fast.with_shortcuts(false);
+    /// assert!(fast.shortcuts() && !plain.shortcuts());
+    /// assert_eq!(fast.run::<Serial>(), plain.run::<Serial>());
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn with_shortcuts(mut self, on: bool) -> Julia {
+        self.view.shortcuts = on;
+        self
+    }
+
+    /// Whether the exact interior shortcut is used (see [`Julia::with_shortcuts`]).
+    ///
+    /// ```
+    /// assert!(fractal::Julia::published().shortcuts());
+    /// ```
+    #[must_use]
+    pub const fn shortcuts(&self) -> bool {
+        self.view.shortcuts
+    }
+}
+
+impl Vectorized for Julia {
+    /// The instruction set of the hot loop ([`Isa::selected`] by default).
+    ///
+    /// ```
+    /// use kernels_core::{Isa, Vectorized};
+    /// let kernel = fractal::Julia::published();
+    /// assert_eq!(kernel.isa(), Isa::selected());
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    fn isa(&self) -> Isa {
+        self.view.isa()
+    }
+
+    /// The same image computed with the hot loop for `isa`; every `isa`
+    /// gives the identical counts.
+    ///
+    /// ```
+    /// use kernels_core::{Isa, Kernel, Serial, Vectorized};
+    /// let kernel = fractal::Julia::published();
+    /// let scalar = kernel.with_isa(Isa::Scalar)?;
+    /// assert_eq!(scalar.isa(), Isa::Scalar);
+    /// assert_eq!(scalar.run::<Serial>(), kernel.run::<Serial>());
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    fn with_isa(mut self, isa: Isa) -> Result<Julia> {
+        self.view.isa = Some(isa.require()?);
+        Ok(self)
     }
 }
 
@@ -401,6 +509,65 @@ impl Mandelbrot {
     pub const fn with_grid(mut self, grid: Grid) -> Mandelbrot {
         self.view.grid = grid;
         self
+    }
+
+    /// Whether the exact interior shortcut is used (on by default): periodicity checking: an orbit that exactly (bitwise) repeats a saved point is periodic and never escapes.
+    /// Either way the counts are identical; off runs the plain published
+    /// loop, e.g. to measure what the shortcut saves.
+    ///
+    /// ```
+    /// use fractal::{Mandelbrot};
+    /// use kernels_core::{Kernel, Serial};
+    /// let fast = Mandelbrot::default_view(80, 60, 200)?;
+    /// let plain = fast.with_shortcuts(false);
+    /// assert!(fast.shortcuts() && !plain.shortcuts());
+    /// assert_eq!(fast.run::<Serial>(), plain.run::<Serial>());
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    #[must_use]
+    pub const fn with_shortcuts(mut self, on: bool) -> Mandelbrot {
+        self.view.shortcuts = on;
+        self
+    }
+
+    /// Whether the exact interior shortcut is used (see [`Mandelbrot::with_shortcuts`]).
+    ///
+    /// ```
+    /// assert!(fractal::Mandelbrot::default_view(8, 6, 20).unwrap().shortcuts());
+    /// ```
+    #[must_use]
+    pub const fn shortcuts(&self) -> bool {
+        self.view.shortcuts
+    }
+}
+
+impl Vectorized for Mandelbrot {
+    /// The instruction set of the hot loop ([`Isa::selected`] by default).
+    ///
+    /// ```
+    /// use kernels_core::{Isa, Vectorized};
+    /// let kernel = fractal::Mandelbrot::default_view(64, 64, 100)?;
+    /// assert_eq!(kernel.isa(), Isa::selected());
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    fn isa(&self) -> Isa {
+        self.view.isa()
+    }
+
+    /// The same image computed with the hot loop for `isa`; every `isa`
+    /// gives the identical counts.
+    ///
+    /// ```
+    /// use kernels_core::{Isa, Kernel, Serial, Vectorized};
+    /// let kernel = fractal::Mandelbrot::default_view(64, 64, 100)?;
+    /// let scalar = kernel.with_isa(Isa::Scalar)?;
+    /// assert_eq!(scalar.isa(), Isa::Scalar);
+    /// assert_eq!(scalar.run::<Serial>(), kernel.run::<Serial>());
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
+    fn with_isa(mut self, isa: Isa) -> Result<Mandelbrot> {
+        self.view.isa = Some(isa.require()?);
+        Ok(self)
     }
 }
 

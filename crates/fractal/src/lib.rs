@@ -38,18 +38,53 @@
 //!
 //! ## Why this version is fast
 //!
-//! * [`escape_count`] keeps `re` and `im` in registers, tests
-//!   `re² + im² < 4` (no square root) and reuses those two squares for the
-//!   update; nothing is allocated per pixel. The arithmetic is the published
-//!   arithmetic (no fused multiply-add), so counts match the Python bit for
-//!   bit.
-//! * Pixel coordinates are two short axes (`width + height` numbers), not a
-//!   million stored complex numbers; the output is one `u32` per pixel.
-//! * Rows are independent, so [`kernels_core::Parallel`] runs chunks of rows
-//!   on rayon's pool. Rows through the middle of the set cost hundreds of
-//!   times more than edge rows, so the default [`Schedule::Guided`] hands
-//!   out shrinking blocks of rows; try [`Schedule::Static`] to see the load
+//! Three layers, each exact: the counts never change, only the time.
+//!
+//! * **No interpreter, no allocation.** [`escape_count`] keeps `re` and `im`
+//!   in registers, tests `re² + im² < 4` (no square root) and reuses those two
+//!   squares for the update. The arithmetic is the published arithmetic (no
+//!   fused multiply-add), so counts match the Python bit for bit. Pixel
+//!   coordinates are two short axes, the output one `u32` per pixel.
+//! * **SIMD lanes, several groups in flight.** The hot loop is written once
+//!   over a tiny lane abstraction and compiled for scalar code, AVX2 (4 pixels
+//!   per vector) and AVX-512 (8 pixels), chosen at run time from the kernel's
+//!   [`Isa`](kernels_core::Isa) ([`Vectorized::with_isa`], or the
+//!   `KERNELS_ISA` environment variable). Each lane iterates its own pixel;
+//!   lanes that escape are masked off and the vector is retired when all its
+//!   lanes are done. One iteration is a 12-cycle dependency chain
+//!   (`mul → sub → add`), so the loop interleaves three (scalar: four)
+//!   independent vectors to keep the floating-point units busy.
+//! * **An exact interior shortcut.** Interior pixels are the expensive ones:
+//!   in the published image 100 321 of them cost 300 iterations each, 30.1 of
+//!   the 33.2 million. Iterating longer cannot change their count, and we can
+//!   *prove* early that it will not: for a Julia set whose `c` has an
+//!   attracting cycle (the published `c` has one of length 7, multiplier
+//!   0.29), the kernel builds a disk around a cycle point and verifies, with
+//!   explicit bounds on the rounding error of the floating-point map, that the
+//!   floating-point orbit of every point in it returns to it after one cycle
+//!   while staying inside `|z| ≤ 1.9`. A pixel whose orbit enters the disk
+//!   therefore never escapes and gets `max_iter` at once. Interior pixels now
+//!   cost about 39 iterations instead of 300, and the whole image 7.0 million
+//!   instead of 33.2 (see `trap.rs` for the proof). Where there is no such
+//!   cycle, and for the Mandelbrot set (whose `c` changes per pixel),
+//!   *periodicity checking* is used instead: `z` is saved every 16 iterations
+//!   and compared bitwise after each step; an exact repeat means the orbit is
+//!   periodic and the count is `max_iter`. [`Julia::with_shortcuts`]`(false)`
+//!   runs the plain loop for comparison. (The point symmetry
+//!   `count(−z) = count(z)` is not used: the published repeated-addition grid
+//!   is not exactly symmetric.)
+//! * **Threads.** Rows are independent, so [`kernels_core::Parallel`] runs
+//!   chunks of rows on rayon's pool. Rows through the middle of the set cost
+//!   far more than edge rows, so the default [`Schedule::Guided`] hands out
+//!   shrinking blocks of rows; try [`Schedule::Static`] to see the load
 //!   imbalance the case study describes.
+//!
+//! On the 2-core AVX-512 test machine the published image takes about 8 ms of
+//! CPU time with AVX-512 (4 ms on two cores), against 150 ms for the plain
+//! scalar loop and 74–83 ms for the fastest published Python (Numba/Cython with
+//! OpenMP on the same two cores).
+//!
+//! [`Vectorized::with_isa`]: kernels_core::Vectorized::with_isa
 //!
 //! ## Choosing a backend
 //!
@@ -99,8 +134,10 @@
 pub mod colour;
 mod escape;
 mod kernels;
+mod lanes;
 pub mod reference;
 mod region;
+mod trap;
 
 pub use escape::{FLOPS_PER_ITERATION, checksum, escape_count, saturated};
 pub use kernels::{Julia, Mandelbrot};
