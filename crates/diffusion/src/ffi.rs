@@ -42,7 +42,7 @@
 use std::ffi::{CStr, c_char, c_int};
 use std::mem::size_of;
 
-use kernels_core::{Schedule, Serial, validate};
+use kernels_core::{Isa, Schedule, Serial, validate};
 
 use crate::params::Params;
 use crate::{Boundary, Diffusion2d, stencil};
@@ -192,6 +192,7 @@ pub unsafe extern "C" fn evolve(
     // aliases nothing.
     let output = unsafe { std::slice::from_raw_parts_mut(output, len) };
     stencil::step_2d::<Serial>(
+        Isa::selected(),
         input,
         output,
         (rows, cols),

@@ -1,6 +1,6 @@
 //! The 1-D simulation, its kernel, and its initial condition.
 
-use kernels_core::{Backend, Kernel, Result, Schedule, Work, validate};
+use kernels_core::{Backend, Isa, Kernel, Result, Schedule, Vectorized, Work, validate};
 use ndarray::{Array1, ArrayView1};
 
 use crate::grid2d::block;
@@ -33,6 +33,7 @@ pub struct Diffusion1d {
     params: Params,
     coefficient: f64,
     chunk_len: usize,
+    isa: Isa,
     steps_done: u64,
 }
 
@@ -98,6 +99,7 @@ impl Diffusion1d {
             params,
             coefficient,
             chunk_len: CHUNK_CELLS,
+            isa: Isa::selected(),
             steps_done: 0,
         }
     }
@@ -161,6 +163,7 @@ impl Diffusion1d {
     pub fn step_with<B: Backend>(&mut self, schedule: Schedule) {
         let (input, output) = buffers(&self.current, &mut self.next);
         stencil::step_1d::<B>(
+            self.isa,
             input,
             output,
             self.coefficient,
@@ -271,6 +274,32 @@ impl Diffusion1d {
             Boundary::Periodic => n as u64,
             Boundary::Fixed => (n - 2) as u64,
         }
+    }
+}
+
+/// The instruction set of the 1-D loop: [`Isa::selected`] by default.
+///
+/// ```
+/// use diffusion::{Boundary, Diffusion1d};
+/// use kernels_core::{Isa, Parallel, Vectorized};
+/// let initial = diffusion::published_initial_1d(100);
+/// let mut expected = Diffusion1d::new(initial.clone(), 1.0, 0.3, Boundary::Fixed)?.with_isa(Isa::Scalar)?;
+/// expected.run::<Parallel>(20);
+/// for isa in Isa::supported() {
+///     let mut sim = Diffusion1d::new(initial.clone(), 1.0, 0.3, Boundary::Fixed)?.with_isa(isa)?;
+///     sim.run::<Parallel>(20);
+///     assert_eq!((sim.isa(), sim.grid()), (isa, expected.grid()));
+/// }
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
+impl Vectorized for Diffusion1d {
+    fn isa(&self) -> Isa {
+        self.isa
+    }
+
+    fn with_isa(mut self, isa: Isa) -> Result<Self> {
+        self.isa = isa.require()?;
+        Ok(self)
     }
 }
 
@@ -435,6 +464,29 @@ impl Case1d {
     #[must_use]
     pub const fn params(&self) -> &Params {
         self.start.params()
+    }
+}
+
+/// The instruction set of the 1-D loop (see [`Diffusion1d`]'s impl).
+///
+/// ```
+/// use diffusion::{Boundary, Case1d};
+/// use kernels_core::{Isa, Kernel, Serial, Vectorized};
+/// let case = Case1d::new(diffusion::published_initial_1d(50), 1.0, 0.2, Boundary::Periodic, 7)?;
+/// let expected = case.clone().with_isa(Isa::Scalar)?.run::<Serial>();
+/// for isa in Isa::supported() {
+///     assert_eq!(case.clone().with_isa(isa)?.run::<Serial>(), expected);
+/// }
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
+impl Vectorized for Case1d {
+    fn isa(&self) -> Isa {
+        self.start.isa()
+    }
+
+    fn with_isa(mut self, isa: Isa) -> Result<Self> {
+        self.start = self.start.with_isa(isa)?;
+        Ok(self)
     }
 }
 

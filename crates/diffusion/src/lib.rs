@@ -32,21 +32,45 @@
 //! * **No allocation per step.** [`Diffusion2d`] owns two buffers; a step
 //!   reads one, writes the other and swaps them (the "swap the grids" trick
 //!   the case study ends with).
-//! * **One pass over memory.** Each output row is computed from three input
-//!   rows in a single loop over contiguous slices: the `i ± 1` rows and the
-//!   `j ± 1` columns are just shifted slices, so the interior loop has no
-//!   index arithmetic, no `%` and no branches, and the compiler can vectorise
-//!   it. The wrapped edge columns are handled separately.
-//! * **Parallel rows.** Rows are cut into chunks whose size depends only on
-//!   the grid width, and the chunks run on the chosen backend. Every cell's
-//!   update is independent, so results are bit-identical on [`Serial`] and
-//!   [`Parallel`], for every [`Schedule`] and thread count, and bit-identical
-//!   to the [`mod@reference`] (same operation order, no FMA).
+//! * **Vector rows.** Each output row is computed from three input rows in
+//!   one loop over contiguous slices: the `i ± 1` rows and the `j ± 1`
+//!   columns are just shifted slices, so the interior loop has no index
+//!   arithmetic, no `%` and no branches. That loop is compiled for AVX-512
+//!   (8 lanes), AVX2 (4 lanes) and baseline x86-64 and picked at run time
+//!   from the kernel's [`Isa`] ([`Vectorized::with_isa`]; default
+//!   [`Isa::selected`], capped by `KERNELS_ISA`). The wrapped edge columns are
+//!   handled separately. Lanes compute exactly the scalar expression
+//!   (separate multiplies and adds, no FMA), so every ISA gives the same bits.
+//! * **Several steps per pass over memory (temporal blocking).** One step
+//!   reads 8 bytes and writes 8 bytes per cell but does only 7 flops, so a
+//!   step-per-pass loop over a grid larger than the caches runs at memory
+//!   bandwidth (≈ 16 bytes per cell-update). [`Diffusion2d::run`] instead
+//!   cuts the grid into bands of rows and advances each band
+//!   [`time_block`](Diffusion2d::time_block) steps (`T`, 8 by default) before
+//!   moving on: sweeping down the band, it computes row `w` of step 1, then
+//!   row `w − 1` of step 2, …, row `w − T + 1` of step `T` (a *wavefront*),
+//!   keeping only three rows per intermediate step in a small ring buffer
+//!   that stays in cache. Only the input and the final rows touch main
+//!   memory: ≈ 16/`T` bytes per cell-update. Each band recomputes the
+//!   `T − 1` rows its neighbours also need (an overlapped "ghost zone"
+//!   trapezoid, ≈ `(T − 1)/band_rows` extra work) so bands are independent.
+//!   Every cell of every step is still the same expression of the same
+//!   neighbour values, so the result is bit-identical to stepping one step
+//!   at a time (and to the [`mod@reference`]). Scratch rings are allocated
+//!   once per run, never per step; [`Diffusion2d::step`] stays a single
+//!   allocation-free pass.
+//! * **Parallel bands.** Steps are cut into chunks of rows, runs into
+//!   bands, both with sizes that depend only on the grid size, and run on
+//!   the chosen backend. Every cell's update is independent of how the work
+//!   is cut, so results are bit-identical on [`Serial`] and [`Parallel`],
+//!   for every [`Schedule`] and thread count.
 //!
-//! At large sizes the kernel is limited by memory bandwidth (16 bytes per
-//! cell-update), not arithmetic (7 flops), which is why the [`Kernel`]
-//! implementations report both.
-//!
+//! At large sizes a step-per-pass kernel is limited by memory bandwidth (16
+//! bytes per cell-update), not arithmetic (7 flops); the [`Kernel`]
+//! implementations report both (the byte count is the naive per-step
+//! streaming count, so a blocked run can exceed the memory bandwidth in
+//! those units: that is the point of blocking).
+
 //! ## Choosing a backend
 //!
 //! Use [`Serial`] for small grids or when the caller already parallelises
@@ -77,7 +101,9 @@
 //! ```
 //!
 //! The [`ffi`] module exports `evolve`, the C function the FFI chapter calls
-//! from Python; it is the only place in the crate that uses `unsafe`.
+//! from Python (one step, on the vector row loop). It and the private SIMD
+//! module (vector intrinsics behind runtime CPU checks) are the only places
+//! in the crate that use `unsafe`.
 #![deny(unsafe_code)]
 
 pub mod ffi;
@@ -85,6 +111,7 @@ mod grid1d;
 mod grid2d;
 mod params;
 pub mod reference;
+mod simd;
 mod stencil;
 
 pub use grid1d::{Case1d, Diffusion1d, published_initial_1d};
@@ -92,7 +119,7 @@ pub use grid2d::{Case2d, Diffusion2d, published_initial};
 pub use params::{Boundary, Params};
 
 #[cfg(doc)]
-use kernels_core::{Kernel, Parallel, Schedule, Serial};
+use kernels_core::{Isa, Kernel, Parallel, Schedule, Serial, Vectorized};
 
 /// Cells per parallel chunk (64 KiB of output): big enough that task
 /// overhead is negligible, small enough to balance across threads.

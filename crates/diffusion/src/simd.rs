@@ -1,0 +1,334 @@
+//! Runtime instruction-set dispatch for the hot loops.
+//!
+//! The row kernels are written once per lane width behind the [`Lanes`]
+//! trait. A value of a lane type is a *token*: [`Avx2`] and [`Avx512`] can
+//! only be constructed after checking that the CPU supports them, so their
+//! methods may use the matching intrinsics safely. [`dispatch`] picks the
+//! token for an [`Isa`] and runs a whole piece of work (a chunk of rows, a
+//! band of a temporally blocked pass) inside a function compiled with
+//! `#[target_feature]`, so everything the work inlines (`#[inline(always)]`)
+//! is compiled for that instruction set: dispatch happens once per chunk,
+//! never per cell.
+//!
+//! Every variant evaluates exactly the reference expression,
+//! `c + k·(((n1 + n2) + n3) + n4 − 4·c)`, lane by lane, with separate
+//! multiplies and adds (no FMA), so all of them give the same bits.
+#![allow(unsafe_code)]
+
+use kernels_core::Isa;
+
+/// A lane width for the row kernels. All methods compute, for every `j <
+/// out.len()`, exactly what the scalar expression gives; the slices must be at
+/// least `out.len()` long (they are shifted views of the input rows).
+pub(crate) trait Lanes: Copy + Send + Sync {
+    /// 2-D update: `out[j] = c[j] + k·(v1[j] + v2[j] + h1[j] + h2[j] − 4·c[j])`.
+    fn run_2d(self, out: &mut [f64], c: &[f64], nb: [&[f64]; 4], k: f64);
+    /// 1-D update: `out[j] = c[j] + k·(n1[j] + n2[j] − 2·c[j])`.
+    fn run_1d(self, out: &mut [f64], c: &[f64], n1: &[f64], n2: &[f64], k: f64);
+}
+
+/// One 2-D update, in the reference's operation order.
+#[inline(always)]
+pub(crate) fn cell_2d(c: f64, v1: f64, v2: f64, h1: f64, h2: f64, k: f64) -> f64 {
+    c + k * (v1 + v2 + h1 + h2 - 4.0 * c)
+}
+
+/// One 1-D update, in the reference's operation order.
+#[inline(always)]
+pub(crate) fn cell_1d(c: f64, n1: f64, n2: f64, k: f64) -> f64 {
+    c + k * (n1 + n2 - 2.0 * c)
+}
+
+/// The scalar 2-D loop over `from..out.len()` (the whole row for [`Scalar`],
+/// the tail for the vector tokens).
+#[inline(always)]
+fn tail_2d(out: &mut [f64], c: &[f64], [v1, v2, h1, h2]: [&[f64]; 4], k: f64, from: usize) {
+    let len = out.len();
+    let (c, v1, v2, h1, h2) = (&c[..len], &v1[..len], &v2[..len], &h1[..len], &h2[..len]);
+    for j in from..len {
+        out[j] = cell_2d(c[j], v1[j], v2[j], h1[j], h2[j], k);
+    }
+}
+
+/// The scalar 1-D loop over `from..out.len()`.
+#[inline(always)]
+fn tail_1d(out: &mut [f64], c: &[f64], n1: &[f64], n2: &[f64], k: f64, from: usize) {
+    let len = out.len();
+    let (c, n1, n2) = (&c[..len], &n1[..len], &n2[..len]);
+    for j in from..len {
+        out[j] = cell_1d(c[j], n1[j], n2[j], k);
+    }
+}
+
+/// Baseline code (SSE2 on x86-64; whatever the compiler vectorises).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scalar;
+
+impl Lanes for Scalar {
+    #[inline(always)]
+    fn run_2d(self, out: &mut [f64], c: &[f64], nb: [&[f64]; 4], k: f64) {
+        tail_2d(out, c, nb, k, 0);
+    }
+
+    #[inline(always)]
+    fn run_1d(self, out: &mut [f64], c: &[f64], n1: &[f64], n2: &[f64], k: f64) {
+        tail_1d(out, c, n1, n2, k, 0);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) use x86::{Avx2, Avx512};
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::{
+        __m256d, __m512d, _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_set1_pd,
+        _mm256_storeu_pd, _mm256_sub_pd, _mm512_add_pd, _mm512_loadu_pd, _mm512_mul_pd,
+        _mm512_set1_pd, _mm512_storeu_pd, _mm512_sub_pd,
+    };
+
+    use kernels_core::Isa;
+
+    use super::{Lanes, tail_1d, tail_2d};
+
+    /// Proof that the CPU supports AVX2 + FMA ([`Isa::Avx2`]): 4 lanes.
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) struct Avx2(());
+
+    impl Avx2 {
+        /// The token, if this CPU supports [`Isa::Avx2`].
+        #[inline]
+        pub(crate) fn new() -> Option<Self> {
+            Isa::Avx2.is_supported().then_some(Avx2(()))
+        }
+    }
+
+    /// Proof that the CPU supports AVX-512 F/DQ/VL/BW ([`Isa::Avx512`]): 8 lanes.
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) struct Avx512(());
+
+    impl Avx512 {
+        /// The token, if this CPU supports [`Isa::Avx512`].
+        #[inline]
+        pub(crate) fn new() -> Option<Self> {
+            Isa::Avx512.is_supported().then_some(Avx512(()))
+        }
+    }
+
+    /// Defines the vector loops of one token: `$w` lanes of `$v`, with the
+    /// given load / store / arithmetic intrinsics. Each step handles two
+    /// vectors, then one, then the scalar tail.
+    macro_rules! vector_lanes {
+        ($token:ty, $v:ty, $w:expr, $load:ident, $store:ident, $set1:ident, $add:ident,
+         $sub:ident, $mul:ident) => {
+            impl Lanes for $token {
+                #[inline(always)]
+                fn run_2d(self, out: &mut [f64], c: &[f64], nb: [&[f64]; 4], k: f64) {
+                    let len = out.len();
+                    let [v1, v2, h1, h2] = nb;
+                    let (c, v1, v2, h1, h2) =
+                        (&c[..len], &v1[..len], &v2[..len], &h1[..len], &h2[..len]);
+                    let mut j = 0;
+                    // SAFETY: the token exists only if the CPU supports the
+                    // instruction set (checked by its `new`). Every access
+                    // covers `j..j + $w` with `j + $w <= len`, and all six
+                    // slices are exactly `len` long (resliced above), so all
+                    // loads and stores are in bounds; `out` does not alias
+                    // the inputs (it is a `&mut`).
+                    unsafe {
+                        let kv: $v = $set1(k);
+                        let four: $v = $set1(4.0);
+                        let o = out.as_mut_ptr();
+                        macro_rules! one {
+                            ($j:expr) => {{
+                                let j = $j;
+                                let cv = $load(c.as_ptr().add(j));
+                                let s = $add(
+                                    $add(
+                                        $add($load(v1.as_ptr().add(j)), $load(v2.as_ptr().add(j))),
+                                        $load(h1.as_ptr().add(j)),
+                                    ),
+                                    $load(h2.as_ptr().add(j)),
+                                );
+                                $add(cv, $mul(kv, $sub(s, $mul(four, cv))))
+                            }};
+                        }
+                        while j + 2 * $w <= len {
+                            let (a, b) = (one!(j), one!(j + $w));
+                            $store(o.add(j), a);
+                            $store(o.add(j + $w), b);
+                            j += 2 * $w;
+                        }
+                        if j + $w <= len {
+                            $store(o.add(j), one!(j));
+                            j += $w;
+                        }
+                    }
+                    tail_2d(out, c, [v1, v2, h1, h2], k, j);
+                }
+
+                #[inline(always)]
+                fn run_1d(self, out: &mut [f64], c: &[f64], n1: &[f64], n2: &[f64], k: f64) {
+                    let len = out.len();
+                    let (c, n1, n2) = (&c[..len], &n1[..len], &n2[..len]);
+                    let mut j = 0;
+                    // SAFETY: as in `run_2d`: the token proves CPU support,
+                    // `j + $w <= len` and all four slices are `len` long.
+                    unsafe {
+                        let kv: $v = $set1(k);
+                        let two: $v = $set1(2.0);
+                        let o = out.as_mut_ptr();
+                        while j + $w <= len {
+                            let cv = $load(c.as_ptr().add(j));
+                            let s = $add($load(n1.as_ptr().add(j)), $load(n2.as_ptr().add(j)));
+                            $store(o.add(j), $add(cv, $mul(kv, $sub(s, $mul(two, cv)))));
+                            j += $w;
+                        }
+                    }
+                    tail_1d(out, c, n1, n2, k, j);
+                }
+            }
+        };
+    }
+
+    vector_lanes!(
+        Avx2,
+        __m256d,
+        4,
+        _mm256_loadu_pd,
+        _mm256_storeu_pd,
+        _mm256_set1_pd,
+        _mm256_add_pd,
+        _mm256_sub_pd,
+        _mm256_mul_pd
+    );
+    vector_lanes!(
+        Avx512,
+        __m512d,
+        8,
+        _mm512_loadu_pd,
+        _mm512_storeu_pd,
+        _mm512_set1_pd,
+        _mm512_add_pd,
+        _mm512_sub_pd,
+        _mm512_mul_pd
+    );
+
+    /// Runs `work` compiled for AVX-512.
+    #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+    pub(super) fn run_avx512<W: super::WithLanes>(token: Avx512, work: W) -> W::Output {
+        work.run(token)
+    }
+
+    /// Runs `work` compiled for AVX2 + FMA (FMA is never used: no intrinsic
+    /// fuses and Rust does not contract).
+    #[target_feature(enable = "avx2,fma")]
+    pub(super) fn run_avx2<W: super::WithLanes>(token: Avx2, work: W) -> W::Output {
+        work.run(token)
+    }
+}
+
+/// A piece of work generic over the lane width: everything `run` inlines is
+/// compiled for the instruction set [`dispatch`] chose.
+pub(crate) trait WithLanes {
+    /// What the work returns.
+    type Output;
+    /// Does the work with `lanes`. Implementations are `#[inline(always)]`.
+    fn run<L: Lanes>(self, lanes: L) -> Self::Output;
+}
+
+/// Runs `work` with the widest lanes `isa` allows, inside a function
+/// compiled for that instruction set. An `isa` this CPU does not support
+/// (kernels never store one) falls back to the next narrower supported one.
+#[inline]
+pub(crate) fn dispatch<W: WithLanes>(isa: Isa, work: W) -> W::Output {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if isa >= Isa::Avx512
+            && let Some(token) = Avx512::new()
+        {
+            // SAFETY: the token was created, so the CPU supports every
+            // feature `run_avx512` is compiled with.
+            return unsafe { x86::run_avx512(token, work) };
+        }
+        if isa >= Isa::Avx2
+            && let Some(token) = Avx2::new()
+        {
+            // SAFETY: the token was created, so the CPU supports AVX2 and FMA.
+            return unsafe { x86::run_avx2(token, work) };
+        }
+    }
+    let _ = isa;
+    work.run(Scalar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Rows<'a> {
+        out: &'a mut [f64],
+        input: &'a [f64],
+    }
+
+    impl WithLanes for Rows<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn run<L: Lanes>(self, lanes: L) {
+            let n = self.out.len();
+            let x = self.input;
+            lanes.run_2d(self.out, &x[2..2 + n], [&x[1..], &x[3..], x, &x[4..]], 0.21);
+        }
+    }
+
+    struct Line<'a> {
+        out: &'a mut [f64],
+        input: &'a [f64],
+    }
+
+    impl WithLanes for Line<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn run<L: Lanes>(self, lanes: L) {
+            let n = self.out.len();
+            let x = self.input;
+            lanes.run_1d(self.out, &x[1..1 + n], x, &x[2..], 0.37);
+        }
+    }
+
+    #[test]
+    fn every_isa_gives_the_scalar_bits_for_every_length() {
+        let input: Vec<f64> = (0..60).map(|i| (f64::from(i) * 0.77).sin() * 3.0).collect();
+        for n in 0..=55 {
+            let mut expected = vec![0.0; n];
+            for (j, e) in expected.iter_mut().enumerate() {
+                let x = &input;
+                *e = cell_2d(x[j + 2], x[j + 1], x[j + 3], x[j], x[j + 4], 0.21);
+            }
+            let mut expected_1d = vec![0.0; n];
+            for (j, e) in expected_1d.iter_mut().enumerate() {
+                *e = cell_1d(input[j + 1], input[j], input[j + 2], 0.37);
+            }
+            for isa in Isa::supported() {
+                let mut out = vec![-1.0; n];
+                dispatch(
+                    isa,
+                    Rows {
+                        out: &mut out,
+                        input: &input,
+                    },
+                );
+                assert_eq!(out, expected, "{isa}, n = {n}");
+                let mut out = vec![-1.0; n];
+                dispatch(
+                    isa,
+                    Line {
+                        out: &mut out,
+                        input: &input,
+                    },
+                );
+                assert_eq!(out, expected_1d, "{isa}, n = {n}");
+            }
+        }
+    }
+}
