@@ -13,7 +13,7 @@ use kernels_core::{Result, validate};
 pub const Z_95: f64 = 1.959_963_984_540_054;
 
 /// Count, mean and sum of squared deviations (M₂) of a batch of samples: the
-/// state of Welford's algorithm, merged with Chan, Golub and LeVeque's formula.
+/// summary of a batch, merged with Chan, Golub and LeVeque's formula.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Moments {
     pub(crate) count: u64,

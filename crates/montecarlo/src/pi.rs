@@ -1,11 +1,12 @@
 //! The π kernel: the fraction of random points in the unit square that fall
 //! inside the quarter disc.
 
-use kernels_core::{Backend, Kernel, Result, Schedule, Work};
+use kernels_core::{Backend, Isa, Kernel, Result, Schedule, Vectorized, Work};
 
 use crate::estimate::Estimate;
 use crate::estimator::{chunk_count, chunk_len, validate_samples};
-use crate::rng::{Rng, stream, uniform};
+use crate::lanes;
+use crate::rng::{Rng, seed_words, uniform};
 
 /// One sample of the π estimator: draw `x` then `y` uniform in `[0, 1)`
 /// (with [`uniform`]) and return `4` if `x² + y² ≤ 1`, else `0`. Its mean is
@@ -25,19 +26,6 @@ pub fn pi_sample(rng: &mut Rng) -> f64 {
     let x = uniform(rng);
     let y = uniform(rng);
     if x * x + y * y <= 1.0 { 4.0 } else { 0.0 }
-}
-
-/// The hot loop: how many of `len` points drawn from `rng` land in the
-/// quarter disc. Integer counting, no branches, no per-sample division.
-#[inline(always)]
-fn count_hits(rng: &mut Rng, len: u64) -> u64 {
-    let mut hits = 0_u64;
-    for _ in 0..len {
-        let x = uniform(rng);
-        let y = uniform(rng);
-        hits += u64::from(x * x + y * y <= 1.0);
-    }
-    hits
 }
 
 /// The estimate of π from `hits` of `samples` points: mean `4·hits/n`, and
@@ -64,9 +52,12 @@ pub(crate) fn estimate_from_hits(hits: u64, samples: u64) -> Estimate {
 /// The output is an [`Estimate`] with mean `4·hits/n` and standard error
 /// `4·√(p̂(1 − p̂)/(n − 1))`, about 0.00164 at the published 10⁶ samples.
 /// Chunks of [`crate::CHUNK_SAMPLES`] points each count their hits as an
-/// integer from their own [`stream`]; integer sums do not depend on order, so
-/// every backend and thread count gives the same bits, and the same bits as
-/// [`crate::reference::pi`].
+/// integer from their own [`crate::stream`]; integer sums do not depend on
+/// order, so every backend, thread count and instruction set ([`Isa`], see
+/// [`Vectorized`]) gives the same bits, and the same bits as
+/// [`crate::reference::pi`]. Within a chunk the hot loop runs 8 segments of
+/// the chunk's stream side by side in SIMD lanes, each started by a
+/// xoshiro256 jump-ahead (see the crate docs).
 ///
 /// ```
 /// use montecarlo::{Kernel, Parallel, Pi, Serial};
@@ -80,6 +71,9 @@ pub(crate) fn estimate_from_hits(hits: u64, samples: u64) -> Estimate {
 pub struct Pi {
     samples: u64,
     seed: u64,
+    /// `None`: [`Isa::selected`], looked up when the kernel runs (which keeps
+    /// [`Pi::published`] a `const fn`).
+    isa: Option<Isa>,
 }
 
 impl Pi {
@@ -114,6 +108,7 @@ impl Pi {
         Ok(Pi {
             samples: validate_samples(samples)?,
             seed,
+            isa: None,
         })
     }
 
@@ -131,6 +126,7 @@ impl Pi {
         Pi {
             samples: Pi::PUBLISHED_SAMPLES,
             seed: Pi::PUBLISHED_SEED,
+            isa: None,
         }
     }
 
@@ -167,14 +163,55 @@ impl Pi {
     /// ```
     #[must_use]
     pub fn hits<B: Backend>(&self, schedule: Schedule) -> u64 {
-        let (samples, seed) = (self.samples, self.seed);
+        let (samples, seed, isa) = (self.samples, self.seed, self.isa());
         B::map_reduce(
             chunk_count(samples),
             schedule,
             0,
-            |chunk| count_hits(&mut stream(seed, chunk as u64), chunk_len(samples, chunk)),
+            |chunk| {
+                let base = seed_words(seed, chunk as u64);
+                lanes::count_hits(isa, base, chunk_len(samples, chunk))
+            },
             |a, b| a + b,
         )
+    }
+}
+
+impl Vectorized for Pi {
+    /// The instruction set the hit-counting loop runs with: the one set by
+    /// [`Vectorized::with_isa`], else [`Isa::selected`]. Every choice counts
+    /// the same hits.
+    ///
+    /// ```
+    /// use montecarlo::{Isa, Pi, Vectorized};
+    /// assert_eq!(Pi::published().isa(), Isa::selected());
+    /// assert_eq!(Pi::published().with_isa(Isa::Scalar)?.isa(), Isa::Scalar);
+    /// # Ok::<(), montecarlo::Error>(())
+    /// ```
+    fn isa(&self) -> Isa {
+        self.isa.unwrap_or_else(Isa::selected)
+    }
+
+    /// The same kernel, counting with the loop compiled for `isa`.
+    ///
+    /// # Errors
+    /// [`kernels_core::Error::OutOfRange`] naming `isa` when this CPU does
+    /// not support it.
+    ///
+    /// ```
+    /// use montecarlo::{Isa, Kernel, Pi, Serial, Vectorized};
+    /// let pi = Pi::new(100_000, 5)?;
+    /// let scalar = pi.with_isa(Isa::Scalar)?.run::<Serial>();
+    /// for isa in Isa::supported() {
+    ///     assert_eq!(pi.with_isa(isa)?.run::<Serial>(), scalar);
+    /// }
+    /// # Ok::<(), montecarlo::Error>(())
+    /// ```
+    fn with_isa(self, isa: Isa) -> Result<Pi> {
+        Ok(Pi {
+            isa: Some(isa.require()?),
+            ..self
+        })
     }
 }
 
@@ -246,12 +283,14 @@ mod tests {
 
     #[test]
     fn count_hits_agrees_with_pi_sample() {
-        let mut a = stream(5, 3);
-        let mut b = stream(5, 3);
-        let hits = count_hits(&mut a, 1000);
-        let fours = (0..1000).filter(|_| pi_sample(&mut b) == 4.0).count() as u64;
-        assert_eq!(hits, fours);
-        // Both consumed the same numbers.
-        assert_eq!(uniform(&mut a), uniform(&mut b));
+        let mut rng = crate::rng::stream(5, 3);
+        let fours = (0..1000).filter(|_| pi_sample(&mut rng) == 4.0).count() as u64;
+        for isa in Isa::supported() {
+            assert_eq!(
+                lanes::count_hits(isa, seed_words(5, 3), 1000),
+                fours,
+                "{isa}"
+            );
+        }
     }
 }

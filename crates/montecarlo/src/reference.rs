@@ -10,8 +10,10 @@ use crate::rng::{Rng, stream, uniform};
 /// The textbook counting loop: for every point, draw `x` and `y`, and count
 /// it if `x² + y² ≤ 1`; then `p̂ = hits/n`, π ≈ `4·p̂` with standard error
 /// `4·√(p̂(1 − p̂)/(n − 1))`. Its mean has the same bits as
-/// [`Pi`]'s (same streams, same integer count); its standard error agrees
-/// to rounding.
+/// [`Pi`]'s on every instruction set: the fast kernel draws the same
+/// numbers (each chunk's stream in 8 jumped-to segments, side by side in
+/// SIMD lanes) and hit counts are integers; its standard error agrees to
+/// rounding.
 ///
 /// ```
 /// use montecarlo::{Kernel, Pi, Serial, reference};
@@ -48,7 +50,7 @@ pub fn pi(pi: &Pi) -> Estimate {
 /// the unbiased variance `s²`; the standard error is `s/√n`. (Replaying the
 /// streams instead of storing the samples keeps it allocation-free; it needs
 /// `sample` to be a pure function of the generator.) The fast estimator
-/// merges per-chunk Welford moments instead; the two agree to rounding.
+/// merges per-chunk moments instead; the two agree to rounding.
 ///
 /// ```
 /// use montecarlo::{Estimator, Serial, reference, uniform};
