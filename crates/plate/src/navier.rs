@@ -2,10 +2,10 @@
 
 use std::f64::consts::PI;
 
-use kernels_core::{Backend, Error, Kernel, Result, Schedule, Work, validate};
+use kernels_core::{Backend, Error, Isa, Kernel, Result, Schedule, Vectorized, Work, validate};
 use ndarray::{Array1, Array2};
 
-use crate::product::{fill_rows, matrix_product};
+use crate::product::{Factors, fill_rows, padded, vectorized};
 use crate::{Plate, PointLoad};
 
 /// The deflection of a simply supported plate under a point load, summed
@@ -36,6 +36,7 @@ pub struct Navier {
     terms_n: usize,
     points_x: usize,
     points_y: usize,
+    isa: Isa,
 }
 
 /// Which of the two associations of `Sy · C · Sx` is cheaper.
@@ -122,6 +123,7 @@ impl Navier {
             terms_n,
             points_x,
             points_y,
+            isa: Isa::selected(),
         })
     }
 
@@ -143,6 +145,7 @@ impl Navier {
             terms_n: 15,
             points_x: 101,
             points_y: 101,
+            isa: Isa::selected(),
         }
     }
 
@@ -289,10 +292,27 @@ impl Navier {
     /// `a_mn = 4·P·sin(mπξ/a)·sin(nπη/b) / (a·b)`, in the textbook's order.
     #[inline]
     fn coefficient(&self, m: usize, n: usize, sin_xi: f64, sin_eta: f64, pi4_d: f64) -> f64 {
+        self.coefficient_of(m as f64, n as f64, sin_xi, sin_eta, pi4_d)
+    }
+
+    /// [`coefficient`](Self::coefficient) with `m` and `n` already converted.
+    #[inline(always)]
+    fn coefficient_of(&self, m: f64, n: f64, sin_xi: f64, sin_eta: f64, pi4_d: f64) -> f64 {
         let (a, b, p) = (self.plate.a(), self.plate.b(), self.load.p());
-        let (m, n) = (m as f64, n as f64);
         let a_mn = 4.0 * p * sin_xi * sin_eta / (a * b);
         a_mn / pi4_d * (m * m / (a * a) + n * n / (b * b)).powi(-2)
+    }
+
+    /// Row `n − 1` of `C`: `out[m − 1] = coefficient(m, n, …)` for
+    /// `m = 1..=out.len()`. Four divisions per entry: run with
+    /// [`vectorized`](crate::product::vectorized) the loop uses the widest
+    /// vectors.
+    #[inline(always)]
+    fn coefficient_row(&self, n: usize, out: &mut [f64], sin_xi: &[f64], sin_eta: f64, pi4_d: f64) {
+        let n = n as f64;
+        for (m, (value, &s_xi)) in out.iter_mut().zip(sin_xi).enumerate() {
+            *value = self.coefficient_of((m + 1) as f64, n, s_xi, sin_eta, pi4_d);
+        }
     }
 
     /// Multiply-adds of the two matrix products for each association.
@@ -322,47 +342,98 @@ impl Navier {
         let (a, b) = (self.plate.a(), self.plate.b());
         let (terms_m, terms_n) = (self.terms_m, self.terms_n);
         let (nx, ny) = (self.points_x, self.points_y);
-        let x = linspace(0.0, a, nx);
-        let y = linspace(0.0, b, ny);
+        let isa = self.isa;
 
-        // Sx[m][i] = sin(mπ x_i / a): terms_m × points_x.
-        let mut sx = vec![0.0; terms_m * nx];
-        fill_rows::<B, _>(&mut sx, nx, schedule, |row, out| {
-            for (value, &xi) in out.iter_mut().zip(&x) {
-                *value = sine(row + 1, xi, a);
-            }
+        // Sx[m][i] = sin(mπ x_i / a): terms_m × points_x, rows padded.
+        let sines_x = grid_sines(nx - 1);
+        let sx_stride = padded(nx);
+        let mut sx = vec![0.0; terms_m * sx_stride];
+        fill_rows::<B, _>(&mut sx, sx_stride, schedule, |row, out| {
+            grid_sine_row(&sines_x, row + 1, 0, &mut out[..nx]);
+            out[nx - 1] = sine(row + 1, a, a);
         });
         // Sy[j][n] = sin(nπ y_j / b): points_y × terms_n.
+        let sines_y = if ny == nx {
+            sines_x
+        } else {
+            grid_sines(ny - 1)
+        };
         let mut sy = vec![0.0; ny * terms_n];
         fill_rows::<B, _>(&mut sy, terms_n, schedule, |row, out| {
-            for (n, value) in out.iter_mut().enumerate() {
-                *value = sine(n + 1, y[row], b);
+            if row + 1 == ny {
+                for (n, value) in out.iter_mut().enumerate() {
+                    *value = sine(n + 1, b, b);
+                }
+            } else {
+                grid_sine_row(&sines_y, row, 1, out);
             }
         });
-        // C[n][m] = a_mn / (π⁴D) · (m²/a² + n²/b²)⁻²: terms_n × terms_m.
-        let sin_xi: Vec<f64> = (1..=terms_m).map(|m| sine(m, self.load.xi(), a)).collect();
+        // C[n][m] = a_mn / (π⁴D) · (m²/a² + n²/b²)⁻²: terms_n × terms_m, rows padded.
+        // The padding columns get sin(mπξ/a) = 0, hence C = 0: whole rows
+        // of a multiple of 8 entries vectorise without a remainder loop.
+        let c_stride = padded(terms_m);
+        let sin_xi: Vec<f64> = (1..=c_stride)
+            .map(|m| {
+                if m <= terms_m {
+                    sine(m, self.load.xi(), a)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         let sin_eta: Vec<f64> = (1..=terms_n).map(|n| sine(n, self.load.eta(), b)).collect();
         let pi4_d = pi4() * self.plate.rigidity();
-        let mut c = vec![0.0; terms_n * terms_m];
-        fill_rows::<B, _>(&mut c, terms_m, schedule, |row, out| {
-            for (m, value) in out.iter_mut().enumerate() {
-                *value = self.coefficient(m + 1, row + 1, sin_xi[m], sin_eta[row], pi4_d);
-            }
+        let mut c = vec![0.0; terms_n * c_stride];
+        fill_rows::<B, _>(&mut c, c_stride, schedule, |row, out| {
+            vectorized(isa, || {
+                self.coefficient_row(row + 1, out, &sin_xi, sin_eta[row], pi4_d);
+            });
         });
 
-        let mut w = vec![0.0; ny * nx];
-        match association {
+        let w = match association {
             Association::CoefficientsTimesSx => {
-                let mut t = vec![0.0; terms_n * nx];
-                matrix_product::<B>(&mut t, &c, &sx, terms_m, nx, schedule);
-                matrix_product::<B>(&mut w, &sy, &t, terms_n, nx, schedule);
+                // T = C · Sx (terms_n × points_x, rows padded), then W = Sy · T.
+                let c_sx = Factors {
+                    l: &c,
+                    l_stride: c_stride,
+                    r: &sx,
+                    r_stride: sx_stride,
+                    inner: terms_m,
+                    cols: nx,
+                };
+                let t = c_sx.multiply::<B>(terms_n, sx_stride, isa, schedule);
+                let sy_t = Factors {
+                    l: &sy,
+                    l_stride: terms_n,
+                    r: &t,
+                    r_stride: sx_stride,
+                    inner: terms_n,
+                    cols: nx,
+                };
+                sy_t.multiply::<B>(ny, nx, isa, schedule)
             }
             Association::SyTimesCoefficients => {
-                let mut u = vec![0.0; ny * terms_m];
-                matrix_product::<B>(&mut u, &sy, &c, terms_n, terms_m, schedule);
-                matrix_product::<B>(&mut w, &u, &sx, terms_m, nx, schedule);
+                // U = Sy · C (points_y × terms_m), then W = U · Sx.
+                let sy_c = Factors {
+                    l: &sy,
+                    l_stride: terms_n,
+                    r: &c,
+                    r_stride: c_stride,
+                    inner: terms_n,
+                    cols: terms_m,
+                };
+                let u = sy_c.multiply::<B>(ny, terms_m, isa, schedule);
+                let u_sx = Factors {
+                    l: &u,
+                    l_stride: terms_m,
+                    r: &sx,
+                    r_stride: sx_stride,
+                    inner: terms_m,
+                    cols: nx,
+                };
+                u_sx.multiply::<B>(ny, nx, isa, schedule)
             }
-        }
+        };
         let w = match Array2::from_shape_vec((ny, nx), w) {
             Ok(w) => w,
             Err(_) => unreachable!("the buffer has points_y · points_x elements"),
@@ -371,6 +442,31 @@ impl Navier {
             w,
             scale: self.scale(),
         }
+    }
+}
+
+/// The matrix products run with the kernel's [`Isa`] (by default
+/// [`Isa::selected`]). Every instruction set gives the same bits: each
+/// output element is the same ordered sum of separate products.
+///
+/// ```
+/// use kernels_core::{Isa, Kernel, Serial, Vectorized};
+/// let navier = plate::Navier::published();
+/// let scalar = navier.with_isa(Isa::Scalar)?;
+/// assert_eq!(scalar.isa(), Isa::Scalar);
+/// assert_eq!(scalar.run::<Serial>(), navier.run::<Serial>());
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
+impl Vectorized for Navier {
+    fn isa(&self) -> Isa {
+        self.isa
+    }
+
+    fn with_isa(self, isa: Isa) -> Result<Navier> {
+        Ok(Navier {
+            isa: isa.require()?,
+            ..self
+        })
     }
 }
 
@@ -502,6 +598,80 @@ pub(crate) fn sine(k: usize, x: f64, length: f64) -> f64 {
     (k as f64 * PI * x / length).sin()
 }
 
+/// `sin(π·k / intervals)` for `k = 0 .. 2·intervals`: one period of the
+/// sines every grid table is made of (see [`grid_sine_row`]). Only the first
+/// quarter period is evaluated; the rest follows by the exact symmetries
+/// `sin(π − θ) = sin θ` and `sin(θ + π) = −sin θ`, so `k = 0` and
+/// `k = intervals` give exactly 0 and `k = intervals / 2` exactly 1.
+pub(crate) fn grid_sines(intervals: usize) -> Vec<f64> {
+    let n = intervals;
+    let mut sines = vec![0.0; 2 * n];
+    for (k, value) in sines.iter_mut().enumerate().take(n / 2 + 1).skip(1) {
+        *value = (PI * k as f64 / n as f64).sin();
+    }
+    for k in n / 2 + 1..n {
+        sines[k] = sines[n - k];
+    }
+    for k in n + 1..2 * n {
+        sines[k] = -sines[k - n];
+    }
+    sines
+}
+
+/// `out[i] = sin(k·π·(first + i) / intervals)` for `i = 0 ..`, looked up in
+/// `sines = grid_sines(intervals)` at index `k·(first + i) mod 2·intervals`.
+///
+/// On the grid `x_i = linspace(0, a, intervals + 1)[i]`, `sin(kπ·x_i / a)` is
+/// `sin(kπ·x_i / a)`, with the argument reduced exactly in integers instead
+/// of rounded in floating point: it differs from the textbook's
+/// `sin(fl(fl(kπ)·x_i)/a)` by that expression's own rounding error,
+/// `|Δ| ≲ 2·kπ·ε` (ε = 2⁻⁵²).
+#[inline]
+pub(crate) fn grid_sine_row(sines: &[f64], k: usize, first: usize, out: &mut [f64]) {
+    /// Independent index sequences, so that the lookups are not one long
+    /// chain of dependent additions.
+    const CHAINS: usize = 4;
+    let period = sines.len();
+    let wrap = |index: usize| {
+        if index >= period {
+            index - period
+        } else {
+            index
+        }
+    };
+    // `%` only when needed: one division per row costs as much as a few
+    // dozen lookups.
+    let step = if k < period { k } else { k % period };
+    let mut index = match first {
+        0 => 0,
+        1 => step,
+        _ => {
+            let start = step as u128 * (first % period) as u128 % period as u128;
+            let Ok(start) = usize::try_from(start) else {
+                unreachable!("start < period")
+            };
+            start
+        }
+    };
+    // Chain `c` looks up entries `c, c + CHAINS, …`, stepping CHAINS · k.
+    let mut indices = [0; CHAINS];
+    for slot in &mut indices {
+        *slot = index;
+        index = wrap(index + step);
+    }
+    let stride = (0..CHAINS).fold(0, |acc, _| wrap(acc + step));
+    let mut groups = out.chunks_exact_mut(CHAINS);
+    for group in &mut groups {
+        for (value, index) in group.iter_mut().zip(&mut indices) {
+            *value = sines[*index];
+            *index = wrap(*index + stride);
+        }
+    }
+    for (value, &index) in groups.into_remainder().iter_mut().zip(&indices) {
+        *value = sines[index];
+    }
+}
+
 /// `num` evenly spaced points from `start` to `stop` inclusive, computed as
 /// NumPy's `linspace` does: `start + i · ((stop − start) / (num − 1))`, the
 /// last point exactly `stop`. `num >= 2`.
@@ -590,6 +760,52 @@ mod tests {
         assert_eq!(x[99], 0.99);
         assert_eq!(x[100], 1.0);
         assert_eq!(linspace(0.0, 2.0, 2), [0.0, 2.0]);
+    }
+
+    #[test]
+    fn grid_sines_are_the_textbook_sines_within_their_rounding() {
+        // |table − sin(fl(fl(kπ)·x_i)/a)| is at most the textbook
+        // argument's rounding error (~2.5·kπ·ε) plus two sine roundings.
+        for (length, points) in [(1.0, 2), (1.0, 3), (1.0, 101), (1.3, 29), (0.7, 1001)] {
+            let x = linspace(0.0, length, points);
+            let sines = grid_sines(points - 1);
+            let mut row = vec![0.0; points];
+            for k in [1, 2, 3, 7, 50, 100, 333] {
+                grid_sine_row(&sines, k, 0, &mut row);
+                let bound = (3.0 * k as f64 * PI + 2.0) * f64::EPSILON;
+                for (i, (&table, &xi)) in row.iter().zip(&x).enumerate() {
+                    let textbook = sine(k, xi, length);
+                    assert!(
+                        (table - textbook).abs() <= bound,
+                        "k = {k}, i = {i}/{points}: {table} vs {textbook}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grid_sines_are_exact_at_the_symmetry_points() {
+        let sines = grid_sines(100);
+        assert_eq!(sines.len(), 200);
+        assert_eq!(
+            (sines[0], sines[50], sines[100], sines[150]),
+            (0.0, 1.0, 0.0, -1.0)
+        );
+        for k in 1..100 {
+            assert_eq!(sines[k], sines[100 - k]);
+            assert_eq!(sines[k + 100], -sines[k]);
+        }
+        // A row starting at `first` continues the sequence k·(first + i).
+        let mut row = [0.0; 7];
+        grid_sine_row(&sines, 37, 1, &mut row);
+        for (i, &value) in row.iter().enumerate() {
+            assert_eq!(value, sines[37 * (i + 1) % 200]);
+        }
+        grid_sine_row(&sines, 437, 5, &mut row);
+        for (i, &value) in row.iter().enumerate() {
+            assert_eq!(value, sines[437 * (i + 5) % 200]);
+        }
     }
 
     #[test]
