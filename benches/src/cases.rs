@@ -4,7 +4,7 @@
 
 use clap::{Args, ValueEnum};
 use kernels_core::rayon::ThreadPoolBuilder;
-use kernels_core::{Backend, Kernel, Parallel, Schedule, Serial, Work};
+use kernels_core::{Backend, Isa, Kernel, Parallel, Schedule, Serial, Vectorized, Work};
 use num_complex::Complex64;
 use serde::Serialize;
 
@@ -44,6 +44,8 @@ pub struct RunOptions {
     pub threads: usize,
     /// Schedule; `None` means the kernel's default.
     pub schedule: Option<Schedule>,
+    /// Instruction set of the hot loop; `None` means [`Isa::selected`].
+    pub isa: Option<Isa>,
     /// Timed repeats after one warm-up run.
     pub repeat: usize,
 }
@@ -67,6 +69,7 @@ impl RunOptions {
             backend,
             threads,
             schedule: None,
+            isa: None,
             repeat,
         }
     }
@@ -147,6 +150,8 @@ pub struct Record {
     pub threads: usize,
     /// Schedule name.
     pub schedule: &'static str,
+    /// Instruction set of the hot loop: `scalar`, `avx2` or `avx512`.
+    pub isa: &'static str,
     /// Median wall time of the repeats, seconds.
     pub median_s: f64,
     /// Fastest repeat, seconds.
@@ -215,7 +220,7 @@ where
 /// its output.
 pub trait Case: Args + Default + PartialEq {
     /// The kernel the flags describe.
-    type Kernel: Kernel + Sync;
+    type Kernel: Kernel + Vectorized + Sync;
     /// The kernel's name in records and reports.
     const NAME: &'static str;
     /// Kernel parameter names whose flag is not simply `--parameter-name`.
@@ -250,7 +255,10 @@ pub trait Case: Args + Default + PartialEq {
     where
         <Self::Kernel as Kernel>::Output: Send,
     {
-        let kernel = self.kernel()?;
+        let kernel = match options.isa {
+            Some(isa) => self.kernel()?.with_isa(isa)?,
+            None => self.kernel()?,
+        };
         let (output, timing, work, schedule) = run_kernel(&kernel, options);
         let median_s = timing.median_s();
         let record = Record {
@@ -262,6 +270,7 @@ pub trait Case: Args + Default + PartialEq {
                 BackendChoice::Parallel => options.threads.max(1),
             },
             schedule: schedule.name(),
+            isa: kernel.isa().name(),
             median_s,
             min_s: timing.min_s(),
             cpu_s: timing.cpu_s,

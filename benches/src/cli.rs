@@ -4,7 +4,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use kernels_core::Schedule;
+use kernels_core::{Isa, Schedule};
 
 use crate::cases::{
     BackendChoice, Case, DiffusionCase, DistanceCase, JuliaCase, MandelbrotCase, MonteCarloCase,
@@ -25,6 +25,10 @@ pub struct Cli {
     /// Parallel schedule: static, dynamic or guided (default: the kernel's own).
     #[arg(long, global = true, value_parser = parse_schedule)]
     pub schedule: Option<Schedule>,
+    /// Instruction set of the hot loops: scalar, avx2 or avx512 (default: the
+    /// widest this CPU has, capped by the KERNELS_ISA environment variable).
+    #[arg(long, global = true, value_parser = parse_isa)]
+    pub isa: Option<Isa>,
     /// Timed repeats after one warm-up run.
     #[arg(long, global = true, default_value_t = NonZeroUsize::new(5).expect("5 is non-zero"))]
     pub repeat: NonZeroUsize,
@@ -34,6 +38,13 @@ pub struct Cli {
     /// What to run.
     #[command(subcommand)]
     pub command: Command,
+}
+
+fn parse_isa(text: &str) -> Result<Isa, String> {
+    let isa: Isa = text
+        .parse()
+        .map_err(|_| "expected one of scalar, avx2, avx512".to_string())?;
+    isa.require().map_err(|err| err.to_string())
 }
 
 fn parse_schedule(text: &str) -> Result<Schedule, String> {
@@ -97,6 +108,7 @@ impl Cli {
                 .map_or_else(available_threads, NonZeroUsize::get);
         }
         options.schedule = self.schedule;
+        options.isa = self.isa;
         options
     }
 }

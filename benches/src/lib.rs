@@ -29,7 +29,7 @@
 //! |---|---|
 //! | `kernel` | `julia`, `mandelbrot`, `plate`, `particles`, `distance`, `diffusion`, `montecarlo` |
 //! | `case` | `published` when every flag has its default, else `custom` |
-//! | `backend`, `threads`, `schedule` | how it ran |
+//! | `backend`, `threads`, `schedule`, `isa` | how it ran (`isa`: `scalar`, `avx2` or `avx512`) |
 //! | `median_s`, `min_s` | median and best wall time of the repeats, seconds |
 //! | `cpu_s` | CPU seconds (user + system) per repeat |
 //! | `peak_bytes`, `allocated_bytes` | peak live heap above the start, and total allocated, for one run |

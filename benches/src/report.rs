@@ -409,6 +409,32 @@ where
     Ok([serial, parallel])
 }
 
+/// Rust parallel rows for the narrower instruction sets this CPU supports
+/// (the default run uses the widest), showing what SIMD is worth.
+fn isa_rows<C: Case>(case: &C, repeat: usize, threads: usize) -> kernels_core::Result<Vec<Row>>
+where
+    Output<C>: Send,
+{
+    let selected = kernels_core::Isa::selected();
+    let mut rows = Vec::new();
+    for isa in kernels_core::Isa::supported()
+        .into_iter()
+        .rev()
+        .filter(|&isa| isa < selected)
+    {
+        progress(&format!("{}: parallel, {isa}", C::NAME));
+        let mut options = RunOptions::new(BackendChoice::Parallel, repeat);
+        options.threads = threads;
+        options.isa = Some(isa);
+        let (record, _) = case.run(options)?;
+        rows.push(Row::from_record(
+            format!("Rust parallel, {isa} only"),
+            &record,
+        ));
+    }
+    Ok(rows)
+}
+
 /// The label of the Rust serial row, which starts every backend comparison.
 const SERIAL_LABEL: &str = "Rust serial";
 
@@ -624,6 +650,7 @@ fn julia_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     let case = JuliaCase::default();
     let [(serial, serial_counts), (parallel, counts)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
+    rows.extend(isa_rows(&case, repeat, threads)?);
     rows.extend(python_rows(&cx.python, "julia"));
     rows.push(Row::quoted("published: pure Python (2014 laptop)", 11.0));
     rows.push(Row::quoted(
@@ -643,6 +670,7 @@ fn julia_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
             backend: BackendChoice::Parallel,
             threads,
             schedule: Some(schedule),
+            isa: None,
             repeat,
         };
         let (record, _) = case.run(options)?;
@@ -701,7 +729,11 @@ fn mandelbrot_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     Ok(Section {
         title: "Mandelbrot set, 1000 × 1000, 300 iterations".into(),
         unit: parallel.unit.into(),
-        rows: rust_rows(&serial, &parallel, threads),
+        rows: [
+            rust_rows(&serial, &parallel, threads),
+            isa_rows(&case, repeat, threads)?,
+        ]
+        .concat(),
         checks: vec![Check::new(
             "serial = parallel",
             "identical",
@@ -720,6 +752,7 @@ fn plate_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     // The published case takes well under a millisecond: more repeats.
     let [(serial, serial_w), (parallel, deflection)] = run_both(&case, repeat * 20, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
+    rows.extend(isa_rows(&case, repeat * 20, threads)?);
     rows.extend(python_rows(&cx.python, "plate"));
     rows.push(Row::quoted("published: pure Python quadruple loop", 61.0));
     let w_max_mm = deflection.w_max() * 1e3;
@@ -771,6 +804,7 @@ fn particles_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     let case = ParticlesCase::default();
     let [(serial, serial_end), (parallel, end)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
+    rows.extend(isa_rows(&case, repeat, threads)?);
     rows.extend(python_rows(&cx.python, "particles"));
     rows.push(Row::quoted("published: pure Python (600 ns/step)", 6.0));
     rows.push(Row::quoted(
@@ -837,6 +871,7 @@ fn distance_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     let case = DistanceCase::default();
     let [(serial, serial_d), (parallel, d)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
+    rows.extend(isa_rows(&case, repeat, threads)?);
     rows.extend(python_rows(&cx.python, "distance"));
     rows.push(Row::quoted("published: NumPy broadcasting", 3.56));
     rows.push(Row::quoted("published: numexpr", 0.86));
@@ -864,6 +899,7 @@ fn diffusion_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     let case = DiffusionCase::default();
     let [(serial, serial_grid), (parallel, grid)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
+    rows.extend(isa_rows(&case, repeat, threads)?);
     rows.extend(python_rows(&cx.python, "diffusion"));
     rows.push(Row::quoted("published: NumPy in place (3.5 ms/step)", 1.75));
     rows.push(Row::quoted("published: pure Python (0.49 s/step)", 245.0));
@@ -907,6 +943,7 @@ fn montecarlo_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     let case = MonteCarloCase::default();
     let [(serial, _), (parallel, estimate)] = run_both(&case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
+    rows.extend(isa_rows(&case, repeat, threads)?);
     rows.extend(python_rows(&cx.python, "montecarlo"));
     rows.push(Row::quoted("published: serial pure Python", 0.73));
     rows.push(Row::quoted("published: pool, 10 chunks of 100 000", 0.33));

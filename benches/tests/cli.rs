@@ -231,3 +231,19 @@ fn invalid_flags_print_one_line_naming_the_flag() {
     assert_one_line_error(&["montecarlo", "--samples", "0"], "--samples");
     assert_one_line_error(&["montecarlo", "--samples", "1e6x"], "--samples");
 }
+
+#[test]
+fn every_isa_gives_the_same_answer_and_is_recorded() {
+    let mut sums = Vec::new();
+    for isa in kernels_core::Isa::supported() {
+        let record = json_run(&["--isa", isa.name(), "julia", "--width", "40", "--height", "30"]);
+        assert_eq!(record["isa"], isa.name());
+        sums.push(record["sum"].as_u64().unwrap());
+    }
+    assert!(sums.windows(2).all(|pair| pair[0] == pair[1]), "{sums:?}");
+}
+
+#[test]
+fn unknown_isa_is_a_one_line_error() {
+    assert_one_line_error(&["--isa", "sse9", "julia"], "--isa");
+}
