@@ -236,7 +236,15 @@ fn invalid_flags_print_one_line_naming_the_flag() {
 fn every_isa_gives_the_same_answer_and_is_recorded() {
     let mut sums = Vec::new();
     for isa in kernels_core::Isa::supported() {
-        let record = json_run(&["--isa", isa.name(), "julia", "--width", "40", "--height", "30"]);
+        let record = json_run(&[
+            "--isa",
+            isa.name(),
+            "julia",
+            "--width",
+            "40",
+            "--height",
+            "30",
+        ]);
         assert_eq!(record["isa"], isa.name());
         sums.push(record["sum"].as_u64().unwrap());
     }

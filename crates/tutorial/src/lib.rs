@@ -24,7 +24,6 @@
 //! The crates: [`kernels_core`], [`fractal`], [`plate`], [`particles`],
 //! [`diffusion`], [`montecarlo`].
 
-
 #[doc = include_str!("../../../docs/01-measure.md")]
 pub mod ch01_measure {}
 #[doc = include_str!("../../../docs/02-julia.md")]
