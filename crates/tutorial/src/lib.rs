@@ -20,6 +20,8 @@
 //!    reproducibility, error bars.
 //! 7. [Choosing a backend](ch07_backends) — `Serial`, `Parallel`, schedules,
 //!    your own rayon pool, when parallelism does not pay.
+//! 8. [Performance](ch08_performance) — every case against the best Python
+//!    tool and against the hardware limits, measured on one machine.
 //!
 //! The crates: [`kernels_core`], [`fractal`], [`plate`], [`particles`],
 //! [`diffusion`], [`montecarlo`].
@@ -38,3 +40,5 @@ pub mod ch05_diffusion {}
 pub mod ch06_montecarlo {}
 #[doc = include_str!("../../../docs/07-backends.md")]
 pub mod ch07_backends {}
+#[doc = include_str!("../../../docs/08-performance.md")]
+pub mod ch08_performance {}
