@@ -116,7 +116,7 @@ pub enum Answer {
     Distance {
         /// Sum of all N² distances.
         sum: f64,
-        /// D[0][N-1].
+        /// `D[0][N-1]`.
         d_0_last: f64,
     },
     /// Diffusion.
@@ -125,7 +125,7 @@ pub enum Answer {
         sum: f64,
         /// Largest value of the final grid.
         max: f64,
-        /// Value at [nx/2][ny/2].
+        /// Value at `[nx/2][ny/2]`.
         center: f64,
     },
     /// Monte Carlo π.

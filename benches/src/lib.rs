@@ -38,8 +38,8 @@
 //! | julia, mandelbrot: `sum`, `max_count` | sum of escape counts; pixels that reached max-iter |
 //! | plate: `w_max_mm`, `alpha`, `sum` | largest deflection (mm), Timoshenko's alpha, sum of w (m) |
 //! | particles: `sum_x`, `sum_y` | sums of the final coordinates |
-//! | distance: `sum`, `d_0_last` | sum of all distances; D[0][N−1] |
-//! | diffusion: `sum`, `max`, `center` | sum, maximum and the value at [nx/2][ny/2] of the final grid |
+//! | distance: `sum`, `d_0_last` | sum of all distances; `D[0][N−1]` |
+//! | diffusion: `sum`, `max`, `center` | sum, maximum and the value at `[nx/2][ny/2]` of the final grid |
 //! | montecarlo: `estimate`, `stderr` | the estimate of π and its standard error |
 //!
 //! ```
