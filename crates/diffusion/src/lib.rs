@@ -104,6 +104,20 @@
 //! from Python (one step, on the vector row loop). It and the private SIMD
 //! module (vector intrinsics behind runtime CPU checks) are the only places
 //! in the crate that use `unsafe`.
+//!
+//! ## Tutorial
+//!
+//! [The tutorial chapter](../tutorial/ch05_diffusion/index.html) retells the
+//! case study step by step: the stencil, the two boundaries, the stability
+//! limit, the Python versions and why they are slow, double buffering,
+//! vector rows, temporal blocking with measured times, and calling
+//! [`ffi::evolve`] from Python with `ctypes`. The example program
+//! `examples/published.rs` runs the published case with both boundaries and
+//! prints the total, the peak and the time:
+//!
+//! ```text
+//! cargo run --release -p diffusion --example published
+//! ```
 #![deny(unsafe_code)]
 
 pub mod ffi;

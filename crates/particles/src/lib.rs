@@ -1,5 +1,15 @@
 //! # particles: rotating particles and the all-pairs distance matrix
 //!
+//! ## Tutorial
+//!
+//! [The tutorial chapter](../tutorial/ch04_particles/index.html) retells the
+//! case study step by step (objects vs struct of arrays, loop order, the
+//! hoisted step, Euler drift, SIMD lanes and the divider bound, the distance
+//! matrix and its page faults) with measured numbers. The example program
+//! `crates/particles/examples/evolve.rs` runs the published test under every
+//! [`Method`] and times the benchmark and the distance matrix:
+//! `cargo run --release -p particles --example evolve`.
+//!
 //! ## The problem
 //!
 //! Each particle `(x, y, ang_speed)` circles the origin. The published code
