@@ -409,6 +409,39 @@ where
     Ok([serial, parallel])
 }
 
+/// A case run on both backends, with its table rows: Rust serial, Rust
+/// parallel, parallel on each narrower instruction set, and the Python runs
+/// of the same case measured in this report (matched by the case's name).
+struct Comparison<C: Case> {
+    serial: Record,
+    serial_output: Output<C>,
+    parallel: Record,
+    output: Output<C>,
+    rows: Vec<Row>,
+}
+
+fn compare<C: Case>(
+    cx: &Context<'_>,
+    case: &C,
+    repeat: usize,
+) -> kernels_core::Result<Comparison<C>>
+where
+    Output<C>: Send,
+{
+    let threads = cx.options.threads;
+    let [(serial, serial_output), (parallel, output)] = run_both(case, repeat, threads)?;
+    let mut rows = rust_rows(&serial, &parallel, threads);
+    rows.extend(isa_rows(case, repeat, threads)?);
+    rows.extend(python_rows(&cx.python, C::NAME));
+    Ok(Comparison {
+        serial,
+        serial_output,
+        parallel,
+        output,
+        rows,
+    })
+}
+
 /// Rust parallel rows for the narrower instruction sets this CPU supports
 /// (the default run uses the widest), showing what SIMD is worth.
 fn isa_rows<C: Case>(case: &C, repeat: usize, threads: usize) -> kernels_core::Result<Vec<Row>>
@@ -648,10 +681,13 @@ fn julia_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     const PUBLISHED_SUM: u64 = 33_219_980;
     let (repeat, threads) = (cx.options.repeat, cx.options.threads);
     let case = JuliaCase::default();
-    let [(serial, serial_counts), (parallel, counts)] = run_both(&case, repeat, threads)?;
-    let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(isa_rows(&case, repeat, threads)?);
-    rows.extend(python_rows(&cx.python, "julia"));
+    let Comparison {
+        serial,
+        serial_output: serial_counts,
+        parallel,
+        output: counts,
+        mut rows,
+    } = compare(cx, &case, repeat)?;
     rows.push(Row::quoted("published: pure Python (2014 laptop)", 11.0));
     rows.push(Row::quoted(
         "published: Cython + OpenMP guided (2014 laptop)",
@@ -714,9 +750,15 @@ fn julia_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
 }
 
 fn mandelbrot_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
-    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
+    let repeat = cx.options.repeat;
     let case = MandelbrotCase::default();
-    let [(serial, serial_counts), (parallel, counts)] = run_both(&case, repeat, threads)?;
+    let Comparison {
+        serial_output: serial_counts,
+        parallel,
+        output: counts,
+        rows,
+        ..
+    } = compare(cx, &case, repeat)?;
     let (height, width) = counts.dim();
     let rgb = fractal::colour::to_rgb(&counts, case.max_iter, fractal::colour::ColourMap::Fire);
     cx.pictures.push(write_picture(
@@ -729,11 +771,7 @@ fn mandelbrot_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     Ok(Section {
         title: "Mandelbrot set, 1000 × 1000, 300 iterations".into(),
         unit: parallel.unit.into(),
-        rows: [
-            rust_rows(&serial, &parallel, threads),
-            isa_rows(&case, repeat, threads)?,
-        ]
-        .concat(),
+        rows,
         checks: vec![Check::new(
             "serial = parallel",
             "identical",
@@ -747,13 +785,16 @@ fn mandelbrot_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
 fn plate_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     const PUBLISHED_W_MAX_MM: f64 = 0.141_317_840_389;
     const PUBLISHED_ALPHA: f64 = 0.011_575_179;
-    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
+    let repeat = cx.options.repeat;
     let case = PlateCase::default();
     // The published case takes well under a millisecond: more repeats.
-    let [(serial, serial_w), (parallel, deflection)] = run_both(&case, repeat * 20, threads)?;
-    let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(isa_rows(&case, repeat * 20, threads)?);
-    rows.extend(python_rows(&cx.python, "plate"));
+    let Comparison {
+        serial_output: serial_w,
+        parallel,
+        output: deflection,
+        mut rows,
+        ..
+    } = compare(cx, &case, repeat * 20)?;
     rows.push(Row::quoted("published: pure Python quadruple loop", 61.0));
     let w_max_mm = deflection.w_max() * 1e3;
     let alpha = deflection.alpha();
@@ -800,12 +841,15 @@ fn particles_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
         (-0.099_334_766_056_735_8, -0.490_034_288_853_804_9),
         (0.191_358_503_825_264_1, -0.365_227_221_074_436),
     ];
-    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
+    let repeat = cx.options.repeat;
     let case = ParticlesCase::default();
-    let [(serial, serial_end), (parallel, end)] = run_both(&case, repeat, threads)?;
-    let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(isa_rows(&case, repeat, threads)?);
-    rows.extend(python_rows(&cx.python, "particles"));
+    let Comparison {
+        serial_output: serial_end,
+        parallel,
+        output: end,
+        mut rows,
+        ..
+    } = compare(cx, &case, repeat)?;
     rows.push(Row::quoted("published: pure Python (600 ns/step)", 6.0));
     rows.push(Row::quoted(
         "published: Cython + OpenMP, 4 threads (6 ns/step)",
@@ -867,12 +911,15 @@ fn particles_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
 }
 
 fn distance_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
-    let (repeat, threads) = (cx.options.repeat.min(3), cx.options.threads);
+    let repeat = cx.options.repeat.min(3);
     let case = DistanceCase::default();
-    let [(serial, serial_d), (parallel, d)] = run_both(&case, repeat, threads)?;
-    let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(isa_rows(&case, repeat, threads)?);
-    rows.extend(python_rows(&cx.python, "distance"));
+    let Comparison {
+        serial_output: serial_d,
+        parallel,
+        output: d,
+        mut rows,
+        ..
+    } = compare(cx, &case, repeat)?;
     rows.push(Row::quoted("published: NumPy broadcasting", 3.56));
     rows.push(Row::quoted("published: numexpr", 0.86));
     let identical = same_bits(serial_d.iter().copied(), d.iter().copied());
@@ -895,12 +942,15 @@ fn distance_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
 
 fn diffusion_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     const TOTAL: f64 = 13.52;
-    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
+    let repeat = cx.options.repeat;
     let case = DiffusionCase::default();
-    let [(serial, serial_grid), (parallel, grid)] = run_both(&case, repeat, threads)?;
-    let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(isa_rows(&case, repeat, threads)?);
-    rows.extend(python_rows(&cx.python, "diffusion"));
+    let Comparison {
+        serial_output: serial_grid,
+        parallel,
+        output: grid,
+        mut rows,
+        ..
+    } = compare(cx, &case, repeat)?;
     rows.push(Row::quoted("published: NumPy in place (3.5 ms/step)", 1.75));
     rows.push(Row::quoted("published: pure Python (0.49 s/step)", 245.0));
     let sum = grid.sum();
@@ -939,12 +989,14 @@ fn diffusion_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
 }
 
 fn montecarlo_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
-    let (repeat, threads) = (cx.options.repeat, cx.options.threads);
+    let repeat = cx.options.repeat;
     let case = MonteCarloCase::default();
-    let [(serial, _), (parallel, estimate)] = run_both(&case, repeat, threads)?;
-    let mut rows = rust_rows(&serial, &parallel, threads);
-    rows.extend(isa_rows(&case, repeat, threads)?);
-    rows.extend(python_rows(&cx.python, "montecarlo"));
+    let Comparison {
+        parallel,
+        output: estimate,
+        mut rows,
+        ..
+    } = compare(cx, &case, repeat)?;
     rows.push(Row::quoted("published: serial pure Python", 0.73));
     rows.push(Row::quoted("published: pool, 10 chunks of 100 000", 0.33));
     rows.push(Row::quoted("published: pool, one task per sample", 97.0));
