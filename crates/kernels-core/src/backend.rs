@@ -309,23 +309,24 @@ where
     });
 }
 
-/// Splits `data` (chunks `first..first + chunks`) in half until at most
-/// `leaf_chunks` chunks remain, forking both halves with `rayon::join`.
-fn split_evenly<D, F>(data: D, chunk_len: usize, first: usize, leaf_chunks: usize, f: &F)
+/// Cuts `data` (chunks `first..`) into blocks of `block_chunks` chunks (the
+/// last may be shorter) and runs the blocks in parallel, halving the list of
+/// blocks with `rayon::join`; each block runs serially on one thread.
+fn split_blocks<D, F>(data: D, chunk_len: usize, first: usize, block_chunks: usize, f: &F)
 where
     D: Chunkable,
     F: Fn(usize, D) + Sync + Send,
 {
-    let chunks = chunk_count(data.len(), chunk_len);
-    if chunks <= leaf_chunks {
+    let blocks = chunk_count(data.len(), chunk_len).div_ceil(block_chunks);
+    if blocks <= 1 {
         run_serially(data, chunk_len, first, f);
         return;
     }
-    let left_chunks = chunks / 2;
+    let left_chunks = blocks / 2 * block_chunks;
     let (left, right) = data.split_at(left_chunks * chunk_len);
     rayon::join(
-        || split_evenly(left, chunk_len, first, leaf_chunks, f),
-        || split_evenly(right, chunk_len, first + left_chunks, leaf_chunks, f),
+        || split_blocks(left, chunk_len, first, block_chunks, f),
+        || split_blocks(right, chunk_len, first + left_chunks, block_chunks, f),
     );
 }
 
@@ -367,9 +368,9 @@ impl Backend for Parallel {
         match schedule {
             Schedule::Static => {
                 let per_thread = chunk_count(data.len(), chunk_len).div_ceil(threads).max(1);
-                split_evenly(data, chunk_len, 0, per_thread, &f);
+                split_blocks(data, chunk_len, 0, per_thread, &f);
             }
-            Schedule::Dynamic => split_evenly(data, chunk_len, 0, 1, &f),
+            Schedule::Dynamic => split_blocks(data, chunk_len, 0, 1, &f),
             Schedule::Guided => split_guided(data, chunk_len, 0, threads, &f),
         }
     }
@@ -450,6 +451,23 @@ mod tests {
         let mut a = [0.0; 3];
         let b = [0.0; 4];
         Serial::for_each_chunk((&mut a[..], &b[..]), 2, Schedule::Static, |_, _| {});
+    }
+
+    #[test]
+    fn static_gives_each_thread_one_contiguous_block() {
+        // 1000 chunks on 3 threads: blocks of 334, 334 and 332 chunks. Each
+        // block runs on one thread, so the thread index changes at most twice.
+        let runs = in_pool(3, || {
+            let mut thread_of_chunk = vec![usize::MAX; 1000];
+            Parallel::for_each_chunk(&mut thread_of_chunk[..], 1, Schedule::Static, |_, slot| {
+                slot[0] = rayon::current_thread_index().unwrap_or(usize::MAX);
+            });
+            1 + thread_of_chunk
+                .windows(2)
+                .filter(|pair| pair[0] != pair[1])
+                .count()
+        });
+        assert!(runs <= 3, "{runs} contiguous runs for 3 static blocks");
     }
 
     #[test]
