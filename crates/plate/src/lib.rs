@@ -75,6 +75,20 @@
 //! count give bit-identical grids. Output rows cost the same, so the default
 //! schedule is static.
 //!
+//! ## Tutorial
+//!
+//! [The tutorial chapter](../tutorial/ch03_plate/index.html) retells the
+//! case study step by step: the quadruple loop, hoisting the invariants, the
+//! separable algorithm, sine tables, the register-blocked product, why the
+//! published case stays on one thread, convergence to Timoshenko's alpha, and
+//! times measured against the Python tools. The example program
+//! `crates/plate/examples/wmax.rs` prints the published case, alpha's
+//! convergence and timings:
+//!
+//! ```text
+//! cargo run --release -p plate --example wmax
+//! ```
+//!
 //! ## Example: the published case
 //!
 //! ```
