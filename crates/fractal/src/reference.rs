@@ -143,6 +143,31 @@ fn to_array(output: Vec<u32>, height: usize, width: usize) -> Array2<u32> {
     counts
 }
 
+/// An image computed the textbook way: the published coordinate lists, flat
+/// lists `zs` and `cs` with the pair `start(x + y·i) = (z0, c)` for every
+/// pixel (row by row from `y_max`), [`calculate_z`], and the counts put into a
+/// `(height, width)` array.
+fn image(
+    region: Region,
+    width: usize,
+    height: usize,
+    max_iter: u32,
+    grid: Grid,
+    start: impl Fn(Complex64) -> (Complex64, Complex64),
+) -> Array2<u32> {
+    let (x, y) = coordinate_lists(region, width, height, grid);
+    let mut zs = Vec::new();
+    let mut cs = Vec::new();
+    for &ycoord in &y {
+        for &xcoord in &x {
+            let (z, c) = start(Complex64::new(xcoord, ycoord));
+            zs.push(z);
+            cs.push(c);
+        }
+    }
+    to_array(calculate_z(max_iter, &zs, &cs), height, width)
+}
+
 /// The Julia image of `kernel`, computed the textbook way.
 ///
 /// ```
@@ -156,17 +181,15 @@ fn to_array(output: Vec<u32>, height: usize, width: usize) -> Array2<u32> {
 /// ```
 #[must_use]
 pub fn julia(kernel: &Julia) -> Array2<u32> {
-    let (width, height) = (kernel.width(), kernel.height());
-    let (x, y) = coordinate_lists(kernel.region(), width, height, kernel.grid());
-    let mut zs = Vec::new();
-    let mut cs = Vec::new();
-    for &ycoord in &y {
-        for &xcoord in &x {
-            zs.push(Complex64::new(xcoord, ycoord));
-            cs.push(kernel.c());
-        }
-    }
-    to_array(calculate_z(kernel.max_iter(), &zs, &cs), height, width)
+    let c = kernel.c();
+    image(
+        kernel.region(),
+        kernel.width(),
+        kernel.height(),
+        kernel.max_iter(),
+        kernel.grid(),
+        |pixel| (pixel, c),
+    )
 }
 
 /// The Mandelbrot image of `kernel`, computed the textbook way: `zs` all
@@ -182,17 +205,14 @@ pub fn julia(kernel: &Julia) -> Array2<u32> {
 /// ```
 #[must_use]
 pub fn mandelbrot(kernel: &Mandelbrot) -> Array2<u32> {
-    let (width, height) = (kernel.width(), kernel.height());
-    let (x, y) = coordinate_lists(kernel.region(), width, height, kernel.grid());
-    let mut zs = Vec::new();
-    let mut cs = Vec::new();
-    for &ycoord in &y {
-        for &xcoord in &x {
-            zs.push(Complex64::new(0.0, 0.0));
-            cs.push(Complex64::new(xcoord, ycoord));
-        }
-    }
-    to_array(calculate_z(kernel.max_iter(), &zs, &cs), height, width)
+    image(
+        kernel.region(),
+        kernel.width(),
+        kernel.height(),
+        kernel.max_iter(),
+        kernel.grid(),
+        |pixel| (Complex64::new(0.0, 0.0), pixel),
+    )
 }
 
 #[cfg(test)]

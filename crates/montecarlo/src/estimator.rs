@@ -41,6 +41,29 @@ pub(crate) fn chunk_len(samples: u64, chunk: usize) -> u64 {
     (samples - start).min(CHUNK_SAMPLES)
 }
 
+/// Runs `map(chunk, len)` on backend `B` for every chunk of a run of
+/// `samples` samples (`chunk` is the index of the chunk's stream, `len` its
+/// [`chunk_len`]) and folds the results in chunk order with `combine`.
+pub(crate) fn map_chunks<B, R>(
+    samples: u64,
+    schedule: Schedule,
+    identity: R,
+    map: impl Fn(u64, u64) -> R + Sync + Send,
+    combine: impl FnMut(R, R) -> R,
+) -> R
+where
+    B: Backend,
+    R: Send,
+{
+    B::map_reduce(
+        chunk_count(samples),
+        schedule,
+        identity,
+        |chunk| map(chunk as u64, chunk_len(samples, chunk)),
+        combine,
+    )
+}
+
 /// Samples per block of [`chunk_moments`].
 const BLOCK: usize = 8;
 
@@ -241,15 +264,12 @@ impl Estimator {
         B: Backend,
         F: Fn(&mut Rng) -> f64 + Sync,
     {
-        let (samples, seed) = (self.samples, self.seed);
-        let moments = B::map_reduce(
-            chunk_count(samples),
+        let seed = self.seed;
+        let moments = map_chunks::<B, _>(
+            self.samples,
             schedule,
             Moments::EMPTY,
-            |chunk| {
-                let mut rng = stream(seed, chunk as u64);
-                chunk_moments(&mut rng, chunk_len(samples, chunk), &sample)
-            },
+            |chunk, len| chunk_moments(&mut stream(seed, chunk), len, &sample),
             Moments::merge,
         );
         Estimate::from_moments(moments)

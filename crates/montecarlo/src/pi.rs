@@ -4,7 +4,7 @@
 use kernels_core::{Backend, Isa, Kernel, Result, Schedule, Vectorized, Work};
 
 use crate::estimate::Estimate;
-use crate::estimator::{chunk_count, chunk_len, validate_samples};
+use crate::estimator::{map_chunks, validate_samples};
 use crate::lanes;
 use crate::rng::{Rng, seed_words, uniform};
 
@@ -163,15 +163,12 @@ impl Pi {
     /// ```
     #[must_use]
     pub fn hits<B: Backend>(&self, schedule: Schedule) -> u64 {
-        let (samples, seed, isa) = (self.samples, self.seed, self.isa());
-        B::map_reduce(
-            chunk_count(samples),
+        let (seed, isa) = (self.seed, self.isa());
+        map_chunks::<B, _>(
+            self.samples,
             schedule,
             0,
-            |chunk| {
-                let base = seed_words(seed, chunk as u64);
-                lanes::count_hits(isa, base, chunk_len(samples, chunk))
-            },
+            |chunk, len| lanes::count_hits(isa, seed_words(seed, chunk), len),
             |a, b| a + b,
         )
     }
