@@ -3,7 +3,7 @@
 use kernels_core::{Backend, Isa, Kernel, Result, Schedule, Vectorized, Work, validate};
 use ndarray::{Array1, ArrayView1};
 
-use crate::grid2d::block;
+use crate::grid2d::{block, cell_updates, standard_layout, swap_after};
 use crate::params::{Params, check_values};
 use crate::stencil;
 use crate::{Boundary, CHUNK_CELLS};
@@ -87,11 +87,7 @@ impl Diffusion1d {
 
     /// Builds the simulation from inputs already known to be valid.
     pub(crate) fn from_validated(initial: Array1<f64>, params: Params, coefficient: f64) -> Self {
-        let current = if initial.is_standard_layout() {
-            initial
-        } else {
-            initial.as_standard_layout().into_owned()
-        };
+        let current = standard_layout(initial);
         Diffusion1d {
             // Fixed boundaries never write the end cells: both buffers hold them.
             next: current.clone(),
@@ -161,17 +157,17 @@ impl Diffusion1d {
     /// # Ok::<(), kernels_core::Error>(())
     /// ```
     pub fn step_with<B: Backend>(&mut self, schedule: Schedule) {
-        let (input, output) = buffers(&self.current, &mut self.next);
-        stencil::step_1d::<B>(
-            self.isa,
-            input,
-            output,
-            self.coefficient,
-            self.params.boundary,
-            self.chunk_len,
-            schedule,
-        );
-        std::mem::swap(&mut self.current, &mut self.next);
+        swap_after(&mut self.current, &mut self.next, |input, output| {
+            stencil::step_1d::<B>(
+                self.isa,
+                input,
+                output,
+                self.coefficient,
+                self.params.boundary,
+                self.chunk_len,
+                schedule,
+            );
+        });
         self.steps_done += 1;
     }
 
@@ -303,18 +299,6 @@ impl Vectorized for Diffusion1d {
     }
 }
 
-/// The two buffers as slices.
-///
-/// Cannot fail: [`Diffusion1d::from_validated`] stores the values in standard
-/// layout and the second buffer is a clone; the buffers are only swapped.
-fn buffers<'a>(current: &'a Array1<f64>, next: &'a mut Array1<f64>) -> (&'a [f64], &'a mut [f64]) {
-    const INVARIANT: &str = "both buffers are kept in standard layout";
-    (
-        current.as_slice().expect(INVARIANT),
-        next.as_slice_mut().expect(INVARIANT),
-    )
-}
-
 /// The 1-D analogue of [`crate::published_initial`]: `n` zeros with cells
 /// `[⌊0.4·n⌋, ⌊0.5·n⌋)` set to 0.005.
 ///
@@ -392,11 +376,7 @@ impl Case1d {
     /// ```
     #[must_use]
     pub fn published(boundary: Boundary) -> Self {
-        let params = Params {
-            d: 1.0,
-            dt: 0.1,
-            boundary,
-        };
+        let params = Params::published(boundary);
         Case1d {
             start: Diffusion1d::from_validated(
                 published_initial_1d(512 * 512),
@@ -505,10 +485,7 @@ impl Kernel for Case1d {
     }
 
     fn work(&self, _output: &Array1<f64>) -> Work {
-        let updates = self.start.updated_cells() * self.steps;
-        Work::new(updates, "cell-updates")
-            .with_flops(5 * updates)
-            .with_bytes(16 * updates)
+        cell_updates(self.start.updated_cells() * self.steps, 5)
     }
 }
 

@@ -171,6 +171,15 @@ impl Params {
         self.d * self.dt
     }
 
+    /// The published `D = 1`, `dt = 0.1` (valid in 1-D and 2-D) with `boundary`.
+    pub(crate) const fn published(boundary: Boundary) -> Self {
+        Params {
+            d: 1.0,
+            dt: 0.1,
+            boundary,
+        }
+    }
+
     /// Returns `D·dt` if it is at most `max` (the stability limit for the
     /// dimension at hand), else an error naming `"D·dt"`.
     pub(crate) fn stable_coefficient(&self, max: f64, dimensions: &str) -> Result<f64> {

@@ -25,7 +25,7 @@
 //! # Ok::<(), kernels_core::Error>(())
 //! ```
 
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array, Array1, Array2, ArrayView, ArrayView1, ArrayView2, Axis, Dimension};
 
 use crate::Boundary;
 
@@ -117,11 +117,7 @@ pub fn run_2d(
     boundary: Boundary,
     steps: u64,
 ) -> Array2<f64> {
-    let mut u = initial.to_owned();
-    for _ in 0..steps {
-        u = step_2d(u.view(), d, dt, boundary);
-    }
-    u
+    iterate(initial, steps, |u| step_2d(u, d, dt, boundary))
 }
 
 /// One 1-D step: periodic `u + dt·D·(roll(u, +1) + roll(u, −1) − 2·u)`; fixed
@@ -167,9 +163,19 @@ pub fn run_1d(
     boundary: Boundary,
     steps: u64,
 ) -> Array1<f64> {
+    iterate(initial, steps, |u| step_1d(u, d, dt, boundary))
+}
+
+/// `steps` applications of `step` to a copy of `initial`, each to the
+/// previous result (the run loop of [`run_1d`] and [`run_2d`]).
+fn iterate<D: Dimension>(
+    initial: ArrayView<'_, f64, D>,
+    steps: u64,
+    step: impl Fn(ArrayView<'_, f64, D>) -> Array<f64, D>,
+) -> Array<f64, D> {
     let mut u = initial.to_owned();
     for _ in 0..steps {
-        u = step_1d(u.view(), d, dt, boundary);
+        u = step(u.view());
     }
     u
 }

@@ -102,6 +102,32 @@ impl WithLanes for StepRows<'_> {
     }
 }
 
+/// Calls `f(index, first_row, out)` on backend `B` for every block `out` of
+/// `block_rows` whole output rows (the last may be shorter), `first_row`
+/// being the block's first row: the chunking shared by the 2-D step, the
+/// 2-D pass and the 1-D step (a line of `n` cells is `n` rows of one cell).
+/// `input` and `output` are `rows × cols`, row-major; blocks depend only on
+/// the grid size and `block_rows`, never on the backend.
+#[inline(always)]
+fn for_each_row_block<B: Backend>(
+    input: &[f64],
+    output: &mut [f64],
+    (rows, cols): (usize, usize),
+    block_rows: usize,
+    schedule: Schedule,
+    f: impl Fn(usize, usize, &mut [f64]) + Sync + Send,
+) {
+    debug_assert_eq!(input.len(), rows * cols);
+    debug_assert_eq!(output.len(), rows * cols);
+    let block_rows = block_rows.clamp(1, rows.max(1));
+    B::for_each_chunk(
+        output,
+        block_rows * cols,
+        schedule,
+        |index, out: &mut [f64]| f(index, index * block_rows, out),
+    );
+}
+
 /// One 2-D step from `input` into `output` (both `rows × cols`, row-major),
 /// in chunks of `rows_per_chunk` whole rows, each chunk's loop compiled for
 /// `isa`.
@@ -119,18 +145,17 @@ pub(crate) fn step_2d<B: Backend>(
     rows_per_chunk: usize,
     schedule: Schedule,
 ) {
-    debug_assert_eq!(input.len(), rows * cols);
-    debug_assert_eq!(output.len(), rows * cols);
-    let rows_per_chunk = rows_per_chunk.clamp(1, rows.max(1));
-    B::for_each_chunk(
+    for_each_row_block::<B>(
+        input,
         output,
-        rows_per_chunk * cols,
+        (rows, cols),
+        rows_per_chunk,
         schedule,
-        |chunk_index, out: &mut [f64]| {
+        |_, first, out| {
             let work = StepRows {
                 out,
                 input,
-                first: chunk_index * rows_per_chunk,
+                first,
                 shape: (rows, cols),
                 k,
                 boundary,
@@ -328,21 +353,20 @@ pub(crate) fn pass_2d<B: Backend>(
     scratch: &Scratch,
     schedule: Schedule,
 ) {
-    debug_assert_eq!(input.len(), rows * cols);
-    debug_assert_eq!(output.len(), rows * cols);
-    let band_rows = band_rows.clamp(1, rows.max(1));
-    B::for_each_chunk(
+    for_each_row_block::<B>(
+        input,
         output,
-        band_rows * cols,
+        (rows, cols),
+        band_rows,
         schedule,
-        |band_index, out: &mut [f64]| {
+        |band_index, first, out| {
             scratch.with_slot(band_index, |buffer| {
                 let needed = 3 * (steps - 1) * cols;
                 let work = Band {
                     out,
                     input,
                     scratch: &mut buffer[..needed],
-                    first: band_index * band_rows,
+                    first,
                     shape: (rows, cols),
                     steps,
                     k,
@@ -410,18 +434,17 @@ pub(crate) fn step_1d<B: Backend>(
     chunk_len: usize,
     schedule: Schedule,
 ) {
-    let n = input.len();
-    debug_assert_eq!(output.len(), n);
-    let chunk_len = chunk_len.clamp(1, n.max(1));
-    B::for_each_chunk(
+    for_each_row_block::<B>(
+        input,
         output,
+        (input.len(), 1),
         chunk_len,
         schedule,
-        |chunk_index, out: &mut [f64]| {
+        |_, start, out| {
             let work = StepLine {
                 out,
                 input,
-                start: chunk_index * chunk_len,
+                start,
                 k,
                 boundary,
             };
@@ -453,6 +476,27 @@ mod tests {
             boundary,
             rows_per_chunk,
             Schedule::Dynamic,
+        );
+        out
+    }
+
+    /// The 1-D step on `input` with `k = 0.3`, with every cell of the output
+    /// first set to a sentinel so untouched cells show.
+    fn step_1d_fresh<B: Backend>(
+        input: &[f64],
+        boundary: Boundary,
+        chunk_len: usize,
+        schedule: Schedule,
+    ) -> Vec<f64> {
+        let mut out = vec![-9.0; input.len()];
+        step_1d::<B>(
+            Isa::Scalar,
+            input,
+            &mut out,
+            0.3,
+            boundary,
+            chunk_len,
+            schedule,
         );
         out
     }
@@ -496,46 +540,18 @@ mod tests {
     #[test]
     fn chunks_of_the_1d_step_cover_both_ends_exactly_once() {
         let input: Vec<f64> = (0..11).map(|x| f64::from(x * x) * 0.01).collect();
-        let expected = {
-            let mut out = vec![-9.0; 11];
-            step_1d::<Serial>(
-                Isa::Scalar,
-                &input,
-                &mut out,
-                0.3,
-                Boundary::Periodic,
-                11,
-                Schedule::Static,
-            );
-            out
-        };
+        let expected = step_1d_fresh::<Serial>(&input, Boundary::Periodic, 11, Schedule::Static);
         let n = input.len();
         for (j, &v) in expected.iter().enumerate() {
             let (l, r) = (input[(j + n - 1) % n], input[(j + 1) % n]);
             assert_eq!(v, input[j] + 0.3 * (l + r - 2.0 * input[j]));
         }
         for chunk_len in 1..13 {
-            let mut out = vec![-9.0; 11];
-            step_1d::<Parallel>(
-                Isa::Scalar,
-                &input,
-                &mut out,
-                0.3,
-                Boundary::Periodic,
-                chunk_len,
-                Schedule::Guided,
-            );
+            let out =
+                step_1d_fresh::<Parallel>(&input, Boundary::Periodic, chunk_len, Schedule::Guided);
             assert_eq!(out, expected, "chunk_len {chunk_len}");
-            let mut fixed = vec![-9.0; 11];
-            step_1d::<Parallel>(
-                Isa::Scalar,
-                &input,
-                &mut fixed,
-                0.3,
-                Boundary::Fixed,
-                chunk_len,
-                Schedule::Guided,
-            );
+            let fixed =
+                step_1d_fresh::<Parallel>(&input, Boundary::Fixed, chunk_len, Schedule::Guided);
             assert_eq!((fixed[0], fixed[10]), (-9.0, -9.0));
             assert!(fixed[1..10].iter().all(|&x| x != -9.0));
         }

@@ -47,6 +47,44 @@ fn min_max<'a>(values: impl IntoIterator<Item = &'a f64>) -> (f64, f64) {
         })
 }
 
+/// `case` gives the serial result on the parallel backend for every thread
+/// count and schedule.
+fn backends_agree<K>(case: &K) -> Result<(), TestCaseError>
+where
+    K: Kernel + Sync,
+    K::Output: Send + PartialEq + std::fmt::Debug,
+{
+    let expected = case.run::<Serial>();
+    for threads in THREAD_COUNTS {
+        for schedule in Schedule::ALL {
+            let got = in_pool(threads, || case.run_with::<Parallel>(schedule));
+            prop_assert_eq!(&got, &expected, "{} threads, {}", threads, schedule);
+        }
+    }
+    Ok(())
+}
+
+/// The values after `steps` stable steps stay within `[lo, hi]`, the range
+/// of the initial ones.
+fn obeys_the_maximum_principle<'a>(
+    (lo, hi): (f64, f64),
+    after: impl IntoIterator<Item = &'a f64>,
+    steps: u64,
+) -> Result<(), TestCaseError> {
+    // Each update is a convex combination of old values; allow rounding.
+    let slack = 1e-13 * 100.0 * steps as f64;
+    let (new_lo, new_hi) = min_max(after);
+    prop_assert!(
+        new_lo >= lo - slack && new_hi <= hi + slack,
+        "[{}, {}] left [{}, {}]",
+        new_lo,
+        new_hi,
+        lo,
+        hi
+    );
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 
@@ -57,13 +95,7 @@ proptest! {
     ) {
         let case = Case2d::new(initial, d, dt, boundary, steps).unwrap()
             .with_rows_per_chunk(rows_per_chunk).unwrap();
-        let expected = case.run::<Serial>();
-        for threads in THREAD_COUNTS {
-            for schedule in Schedule::ALL {
-                let got = in_pool(threads, || case.run_with::<Parallel>(schedule));
-                prop_assert_eq!(&got, &expected, "{} threads, {}", threads, schedule);
-            }
-        }
+        backends_agree(&case)?;
     }
 
     #[test]
@@ -97,14 +129,10 @@ proptest! {
         initial in grid_2d(3), boundary in boundary(), (d, dt) in stable_d_dt(0.25),
         steps in 1_u64..30,
     ) {
-        let (lo, hi) = min_max(&initial);
+        let range = min_max(&initial);
         let mut sim = Diffusion2d::new(initial, d, dt, boundary).unwrap();
         sim.run::<Parallel>(steps);
-        // Each update is a convex combination of old values; allow rounding.
-        let slack = 1e-13 * 100.0 * steps as f64;
-        let (new_lo, new_hi) = min_max(sim.grid());
-        prop_assert!(new_lo >= lo - slack && new_hi <= hi + slack,
-            "[{}, {}] left [{}, {}]", new_lo, new_hi, lo, hi);
+        obeys_the_maximum_principle(range, sim.grid(), steps)?;
     }
 
     #[test]
@@ -125,13 +153,7 @@ proptest! {
     ) {
         let case = Case1d::new(initial, d, dt, boundary, steps).unwrap()
             .with_chunk_len(chunk_len).unwrap();
-        let expected = case.run::<Serial>();
-        for threads in THREAD_COUNTS {
-            for schedule in Schedule::ALL {
-                let got = in_pool(threads, || case.run_with::<Parallel>(schedule));
-                prop_assert_eq!(&got, &expected, "{} threads, {}", threads, schedule);
-            }
-        }
+        backends_agree(&case)?;
     }
 
     #[test]
@@ -163,13 +185,10 @@ proptest! {
         initial in line(3, 300), boundary in boundary(), (d, dt) in stable_d_dt(0.5),
         steps in 1_u64..30,
     ) {
-        let (lo, hi) = min_max(&initial);
+        let range = min_max(&initial);
         let mut sim = Diffusion1d::new(initial, d, dt, boundary).unwrap();
         sim.run::<Parallel>(steps);
-        let slack = 1e-13 * 100.0 * steps as f64;
-        let (new_lo, new_hi) = min_max(sim.grid());
-        prop_assert!(new_lo >= lo - slack && new_hi <= hi + slack,
-            "[{}, {}] left [{}, {}]", new_lo, new_hi, lo, hi);
+        obeys_the_maximum_principle(range, sim.grid(), steps)?;
     }
 
     #[test]

@@ -7,7 +7,7 @@ use ndarray::Array2;
 use rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::evolve::unit_f64;
+use crate::evolve::{same_len_as_x, unit_f64};
 
 /// Largest accepted `|coordinate|`: keeps every squared difference, and so
 /// every distance, finite.
@@ -91,13 +91,7 @@ impl DistanceMatrix {
     pub fn new(x: Vec<f64>, y: Vec<f64>) -> Result<DistanceMatrix> {
         let n = x.len();
         validate::grid_len::<f64>("points", n, n)?;
-        if y.len() != n {
-            return Err(Error::ShapeMismatch {
-                name: "y",
-                expected: format!("[{n}] (the length of x)"),
-                found: format!("[{}]", y.len()),
-            });
-        }
+        same_len_as_x("y", y.len(), n)?;
         for (name, values) in [("x", &x), ("y", &y)] {
             for &value in values {
                 validate::in_range(name, value, -COORD_LIMIT..=COORD_LIMIT)?;

@@ -194,13 +194,7 @@ impl Particles {
         let n = x.len();
         validate::at_least("particles", n, 1)?;
         for (name, len) in [("y", y.len()), ("ang_speed", ang_speed.len())] {
-            if len != n {
-                return Err(Error::ShapeMismatch {
-                    name,
-                    expected: format!("[{n}] (the length of x)"),
-                    found: format!("[{len}]"),
-                });
-            }
+            same_len_as_x(name, len, n)?;
         }
         for (name, values) in [("x", &x), ("y", &y), ("ang_speed", &ang_speed)] {
             for &value in values {
@@ -487,6 +481,20 @@ impl Particles {
                 evolve_chunk(x, y, ang_speed, steps, method, isa);
             },
         );
+    }
+}
+
+/// Checks that the array `name` has `len` entries, like `x` (`n`), naming
+/// it in an [`Error::ShapeMismatch`] otherwise.
+pub(crate) fn same_len_as_x(name: &'static str, len: usize, n: usize) -> Result<()> {
+    if len == n {
+        Ok(())
+    } else {
+        Err(Error::ShapeMismatch {
+            name,
+            expected: format!("[{n}] (the length of x)"),
+            found: format!("[{len}]"),
+        })
     }
 }
 
