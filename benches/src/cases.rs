@@ -338,6 +338,10 @@ pub struct JuliaCase {
     /// Coordinate construction.
     #[arg(long, value_enum, default_value_t = GridChoice::Repeated)]
     pub grid: GridChoice,
+    /// Run the plain escape loop, without the exact interior shortcut
+    /// (same counts, every iteration executed).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 impl Default for JuliaCase {
@@ -353,6 +357,7 @@ impl Default for JuliaCase {
             c_re: -0.62772,
             c_im: -0.42193,
             grid: GridChoice::Repeated,
+            plain: false,
         }
     }
 }
@@ -382,6 +387,7 @@ impl Case for JuliaCase {
             self.max_iter,
             self.grid.into(),
         )
+        .map(|julia| julia.with_shortcuts(!self.plain))
     }
 
     fn answer(&self, counts: &ndarray::Array2<u32>) -> Answer {
@@ -416,6 +422,10 @@ pub struct MandelbrotCase {
     /// Coordinate construction.
     #[arg(long, value_enum, default_value_t = GridChoice::Closed)]
     pub grid: GridChoice,
+    /// Run the plain escape loop, without the exact periodicity check
+    /// (same counts, every iteration executed).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 impl Default for MandelbrotCase {
@@ -429,6 +439,7 @@ impl Default for MandelbrotCase {
             height: 1000,
             max_iter: 300,
             grid: GridChoice::Closed,
+            plain: false,
         }
     }
 }
@@ -448,6 +459,7 @@ impl Case for MandelbrotCase {
             self.max_iter,
             self.grid.into(),
         )
+        .map(|julia| julia.with_shortcuts(!self.plain))
     }
 
     fn answer(&self, counts: &ndarray::Array2<u32>) -> Answer {

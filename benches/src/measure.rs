@@ -346,38 +346,83 @@ pub struct Hardware {
     pub bandwidth: f64,
 }
 
-/// Independent chains per lane group: enough to cover the add and multiply
-/// latency on two vector ports.
+/// Independent multiply-add chains: enough to cover the add and multiply
+/// latency (4 cycles each) on two vector ports.
 const FLOP_CHAINS: usize = 12;
 
-/// `rounds` of `x = x * s + t` on `FLOP_CHAINS` independent vectors of
-/// `LANES` lanes; written over arrays so that inside a `target_feature`
-/// function each chain is one vector register.
-#[inline(always)]
-fn mul_add_chains<const LANES: usize>(rounds: u64) -> f64 {
-    let mut chains = [[1.0_f64; LANES]; FLOP_CHAINS];
-    let scale = std::hint::black_box([0.999_999_9_f64; LANES]);
-    let shift = std::hint::black_box([1e-9_f64; LANES]);
+/// Defines a function running `rounds` of `x = x * s + t` on `FLOP_CHAINS`
+/// independent vector registers with the given multiply and add intrinsics
+/// (separate instructions, no FMA, as the kernels use none).
+#[cfg(target_arch = "x86_64")]
+macro_rules! mul_add_chains {
+    ($name:ident, $features:literal, $vector:ty, $splat:ident, $mul:ident, $add:ident, $lanes:literal) => {
+        #[target_feature(enable = $features)]
+        fn $name(rounds: u64) -> f64 {
+            use std::arch::x86_64::*;
+            let scale = $splat(std::hint::black_box(0.999_999_9));
+            let shift = $splat(std::hint::black_box(1e-9));
+            let mut chains: [$vector; FLOP_CHAINS] = std::array::from_fn(|i| $splat(1.0 + i as f64));
+            for _ in 0..rounds {
+                // Constant indices after unrolling: the chains stay in registers.
+                for chain in &mut chains {
+                    *chain = $add($mul(*chain, scale), shift);
+                }
+            }
+            let lanes: [[f64; $lanes]; FLOP_CHAINS] =
+                // SAFETY: a vector of `$lanes` f64 has the size and validity of `[f64; $lanes]`.
+                unsafe { std::mem::transmute(chains) };
+            lanes.iter().flatten().sum()
+        }
+    };
+}
+
+#[cfg(target_arch = "x86_64")]
+mul_add_chains!(
+    mul_add_chains_avx512,
+    "avx512f,avx512dq,avx512vl,avx512bw",
+    __m512d,
+    _mm512_set1_pd,
+    _mm512_mul_pd,
+    _mm512_add_pd,
+    8
+);
+#[cfg(target_arch = "x86_64")]
+mul_add_chains!(
+    mul_add_chains_avx2,
+    "avx2,fma",
+    __m256d,
+    _mm256_set1_pd,
+    _mm256_mul_pd,
+    _mm256_add_pd,
+    4
+);
+#[cfg(target_arch = "x86_64")]
+mul_add_chains!(
+    mul_add_chains_sse2,
+    "sse2",
+    __m128d,
+    _mm_set1_pd,
+    _mm_mul_pd,
+    _mm_add_pd,
+    2
+);
+
+/// The portable fallback: two scalar lanes per chain.
+#[cfg(not(target_arch = "x86_64"))]
+fn mul_add_chains_sse2(rounds: u64) -> f64 {
+    let (scale, shift) = (
+        std::hint::black_box(0.999_999_9),
+        std::hint::black_box(1e-9),
+    );
+    let mut chains = [[1.0_f64; 2]; FLOP_CHAINS];
     for _ in 0..rounds {
         for chain in &mut chains {
-            for lane in 0..LANES {
-                chain[lane] = chain[lane] * scale[lane] + shift[lane];
+            for x in chain.iter_mut() {
+                *x = *x * scale + shift;
             }
         }
     }
     chains.iter().flatten().sum()
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
-fn mul_add_chains_avx512(rounds: u64) -> f64 {
-    mul_add_chains::<8>(rounds)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn mul_add_chains_avx2(rounds: u64) -> f64 {
-    mul_add_chains::<4>(rounds)
 }
 
 /// Runs the flop loop at `isa` (falling back to scalar if the CPU lacks it)
@@ -399,7 +444,11 @@ fn flop_loop(isa: kernels_core::Isa, rounds: u64) -> u64 {
             4
         }
         _ => {
-            std::hint::black_box(mul_add_chains::<2>(rounds));
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: SSE2 is part of the x86-64 baseline.
+            std::hint::black_box(unsafe { mul_add_chains_sse2(rounds) });
+            #[cfg(not(target_arch = "x86_64"))]
+            std::hint::black_box(mul_add_chains_sse2(rounds));
             2
         }
     };
