@@ -45,6 +45,16 @@
 //! Hot loops are compiled for several instruction sets and chosen at run time
 //! ([`Isa`], [`Vectorized`]), so a plain `cargo build --release` uses AVX2 or
 //! AVX-512 where the CPU has them, with no `RUSTFLAGS`.
+//!
+//! ## Where to go next
+//!
+//! * [The tutorial](../tutorial/index.html) retells every case study as
+//!   doctested chapters, from [measuring](../tutorial/ch01_measure/index.html)
+//!   to [choosing a backend](../tutorial/ch07_backends/index.html) and the
+//!   [measured performance](../tutorial/ch08_performance/index.html).
+//! * The example `cargo run --release -p kernels-core --example custom_kernel`
+//!   writes a kernel of its own and checks that every thread count and
+//!   schedule gives the same bits.
 
 mod backend;
 mod error;
