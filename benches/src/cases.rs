@@ -1,6 +1,16 @@
 //! Every kernel as a command-line case: its flags (defaulting to the
 //! published case), how to build the kernel from them, and which answer
 //! fields its JSON record carries.
+//!
+//! ```
+//! use bench::cases::{BackendChoice, Case, JuliaCase, RunOptions};
+//! assert_eq!(JuliaCase::default().case_name(), "published");
+//! let small = JuliaCase { width: 16, height: 16, max_iter: 20, ..JuliaCase::default() };
+//! let (record, counts) = small.run(RunOptions::new(BackendChoice::Serial, 1))?;
+//! assert_eq!((record.kernel, record.case.as_str()), ("julia", "custom"));
+//! assert_eq!(counts.dim(), (16, 16));
+//! # Ok::<(), kernels_core::Error>(())
+//! ```
 
 use clap::{Args, ValueEnum};
 use kernels_core::rayon::ThreadPoolBuilder;
@@ -11,6 +21,13 @@ use serde::Serialize;
 use crate::measure::{Timing, time_runs};
 
 /// Which backend a run uses.
+///
+/// ```
+/// use bench::cases::BackendChoice;
+/// use clap::ValueEnum;
+/// assert_eq!(BackendChoice::from_str("parallel", true), Ok(BackendChoice::Parallel));
+/// assert_eq!(serde_json::to_value(BackendChoice::Serial).unwrap(), "serial");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendChoice {
@@ -36,6 +53,17 @@ impl BackendChoice {
 }
 
 /// How to run a kernel: backend, threads, schedule and repeats.
+///
+/// ```
+/// use bench::cases::{BackendChoice, RunOptions};
+/// use kernels_core::{Isa, Schedule};
+/// let mut options = RunOptions::new(BackendChoice::Parallel, 5);
+/// options.threads = 2;
+/// options.schedule = Some(Schedule::Static);
+/// options.isa = Some(Isa::Scalar);
+/// assert_eq!(options.repeat, 5);
+/// assert_eq!(options.backend, BackendChoice::Parallel);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RunOptions {
     /// Serial or parallel.
@@ -86,6 +114,13 @@ pub fn available_threads() -> usize {
 }
 
 /// The answer fields of a run, as the JSON record carries them.
+///
+/// ```
+/// use bench::cases::Answer;
+/// let answer = Answer::Fractal { sum: 120, max_count: 3 };
+/// let json = serde_json::to_value(&answer).unwrap();
+/// assert_eq!(json, serde_json::json!({ "sum": 120, "max_count": 3 }));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Answer {
@@ -138,6 +173,17 @@ pub enum Answer {
 }
 
 /// One run's JSON record. Field names are stable; see the crate docs.
+///
+/// ```
+/// use bench::cases::{Answer, BackendChoice, Case, MonteCarloCase, RunOptions};
+/// let case = MonteCarloCase { samples: 10_000, seed: 3 };
+/// let (record, _) = case.run(RunOptions::new(BackendChoice::Serial, 2))?;
+/// assert_eq!((record.kernel, record.backend, record.threads), ("montecarlo", "serial", 1));
+/// assert_eq!(record.items, 10_000);
+/// assert!(record.min_s <= record.median_s);
+/// assert!(matches!(record.answer, Answer::MonteCarlo { .. }));
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Record {
     /// Kernel name, e.g. `"julia"`.
@@ -218,6 +264,18 @@ where
 
 /// A command-line case: flags that build a kernel, and the answer fields of
 /// its output.
+///
+/// ```
+/// use bench::cases::{Case, DiffusionCase, JuliaCase, MonteCarloCase};
+/// fn describe<C: Case>(case: &C) -> String {
+///     format!("{} ({})", C::NAME, case.case_name())
+/// }
+/// assert_eq!(describe(&JuliaCase::default()), "julia (published)");
+/// let case = MonteCarloCase { samples: 0, seed: 1 };
+/// assert_eq!(describe(&case), "montecarlo (custom)");
+/// assert!(case.kernel().is_err());
+/// assert!(DiffusionCase::FLAGS.contains(&("rows", "--nx")));
+/// ```
 pub trait Case: Args + Default + PartialEq {
     /// The kernel the flags describe.
     type Kernel: Kernel + Vectorized + Sync;
@@ -288,6 +346,12 @@ pub trait Case: Args + Default + PartialEq {
 }
 
 /// How fractal pixel coordinates are built.
+///
+/// ```
+/// use bench::cases::GridChoice;
+/// assert_eq!(fractal::Grid::from(GridChoice::Closed), fractal::Grid::ClosedForm);
+/// assert_eq!(fractal::Grid::from(GridChoice::Repeated), fractal::Grid::RepeatedAddition);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GridChoice {
     /// x_min + i·step: the closed form.
@@ -306,6 +370,17 @@ impl From<GridChoice> for fractal::Grid {
 }
 
 /// `julia`: the published Julia set case.
+///
+/// ```
+/// use bench::cases::{Answer, Case, JuliaCase};
+/// use kernels_core::{Kernel, Serial};
+/// let case = JuliaCase { width: 20, height: 10, max_iter: 50, ..JuliaCase::default() };
+/// let counts = case.kernel()?.run::<Serial>();
+/// assert_eq!(counts.dim(), (10, 20));
+/// let Answer::Fractal { sum, max_count } = case.answer(&counts) else { unreachable!() };
+/// assert!(sum > 0 && max_count <= 200);
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct JuliaCase {
     /// Left edge of the region.
@@ -396,6 +471,16 @@ impl Case for JuliaCase {
 }
 
 /// `mandelbrot`: the Mandelbrot set over a region.
+///
+/// ```
+/// use bench::cases::{Answer, Case, MandelbrotCase};
+/// use kernels_core::{Kernel, Serial};
+/// let case = MandelbrotCase { width: 21, height: 21, max_iter: 50, ..MandelbrotCase::default() };
+/// let counts = case.kernel()?.run::<Serial>();
+/// let Answer::Fractal { max_count, .. } = case.answer(&counts) else { unreachable!() };
+/// assert!(max_count > 0); // some pixels lie in the set
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct MandelbrotCase {
     /// Left edge of the region.
@@ -468,6 +553,17 @@ impl Case for MandelbrotCase {
 }
 
 /// `plate`: the Navier plate.
+///
+/// ```
+/// use bench::cases::{Answer, Case, PlateCase};
+/// use kernels_core::{Kernel, Serial};
+/// let case = PlateCase { terms_m: 5, terms_n: 5, points_x: 11, points_y: 11, ..PlateCase::default() };
+/// let deflection = case.kernel()?.run::<Serial>();
+/// let Answer::Plate { w_max_mm, alpha, .. } = case.answer(&deflection) else { unreachable!() };
+/// assert!(w_max_mm > 0.0 && alpha > 0.0);
+/// assert!(PlateCase { nu: 0.7, ..PlateCase::default() }.kernel().is_err());
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct PlateCase {
     /// Plate length in x, metres.
@@ -560,6 +656,12 @@ impl Case for PlateCase {
 }
 
 /// The particle stepping method.
+///
+/// ```
+/// use bench::cases::MethodChoice;
+/// assert_eq!(particles::Method::from(MethodChoice::Exact), particles::Method::Exact);
+/// assert_eq!(particles::Method::from(MethodChoice::Hoisted).name(), "hoisted");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MethodChoice {
     /// The book's Euler step.
@@ -581,6 +683,16 @@ impl From<MethodChoice> for particles::Method {
 }
 
 /// `particles`: the published 1000-particle benchmark.
+///
+/// ```
+/// use bench::cases::{Answer, Case, MethodChoice, ParticlesCase};
+/// use kernels_core::{Kernel, Serial};
+/// let case = ParticlesCase { count: 8, dt: 0.001, seed: 1, method: MethodChoice::Exact };
+/// let evolved = case.kernel()?.run::<Serial>();
+/// assert_eq!(evolved.x().len(), 8);
+/// assert!(matches!(case.answer(&evolved), Answer::Particles { .. }));
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct ParticlesCase {
     /// Number of particles (x, y, angular speed uniform in [-1, 1]).
@@ -631,6 +743,17 @@ impl Case for ParticlesCase {
 }
 
 /// `distance`: the all-pairs distance matrix.
+///
+/// ```
+/// use bench::cases::{Answer, Case, DistanceCase};
+/// use kernels_core::{Kernel, Serial};
+/// let case = DistanceCase { n: 10, seed: 1 };
+/// let distances = case.kernel()?.run::<Serial>();
+/// assert_eq!(distances.dim(), (10, 10));
+/// let Answer::Distance { sum, d_0_last } = case.answer(&distances) else { unreachable!() };
+/// assert!(sum > 0.0 && d_0_last == distances[[0, 9]]);
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct DistanceCase {
     /// Number of points (uniform in the unit square).
@@ -668,6 +791,12 @@ impl Case for DistanceCase {
 }
 
 /// Diffusion boundary condition.
+///
+/// ```
+/// use bench::cases::BoundaryChoice;
+/// assert_eq!(diffusion::Boundary::from(BoundaryChoice::Periodic), diffusion::Boundary::Periodic);
+/// assert_eq!(diffusion::Boundary::from(BoundaryChoice::Fixed), diffusion::Boundary::Fixed);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BoundaryChoice {
     /// Indices wrap around.
@@ -686,6 +815,17 @@ impl From<BoundaryChoice> for diffusion::Boundary {
 }
 
 /// `diffusion`: the published 512² block.
+///
+/// ```
+/// use bench::cases::{Answer, Case, DiffusionCase};
+/// use kernels_core::{Kernel, Serial};
+/// let case = DiffusionCase { nx: 16, ny: 16, steps: 5, block: false, ..DiffusionCase::default() };
+/// let grid = case.kernel()?.run::<Serial>();
+/// let Answer::Diffusion { sum, max, .. } = case.answer(&grid) else { unreachable!() };
+/// assert!((sum - 1.0).abs() < 1e-9); // periodic diffusion keeps the total
+/// assert!(max < 1.0);
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct DiffusionCase {
     /// Rows.
@@ -778,6 +918,16 @@ impl Case for DiffusionCase {
 }
 
 /// `montecarlo`: Monte Carlo π.
+///
+/// ```
+/// use bench::cases::{Answer, Case, MonteCarloCase};
+/// use kernels_core::{Kernel, Serial};
+/// let case = MonteCarloCase { samples: 10_000, seed: 5 };
+/// let estimate = case.kernel()?.run::<Serial>();
+/// let Answer::MonteCarlo { estimate, stderr } = case.answer(&estimate) else { unreachable!() };
+/// assert!((estimate - std::f64::consts::PI).abs() < 5.0 * stderr);
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Args)]
 pub struct MonteCarloCase {
     /// Number of samples.

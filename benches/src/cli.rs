@@ -1,4 +1,14 @@
 //! The command line: `bench [common flags] <case|report> [case flags]`.
+//!
+//! ```
+//! use bench::cli::{Cli, Command};
+//! use clap::Parser;
+//! let cli = Cli::try_parse_from(["bench", "distance", "--n", "100", "--json"])?;
+//! assert!(cli.json);
+//! assert!(matches!(cli.command, Command::Distance(ref case) if case.n == 100));
+//! assert!(Cli::try_parse_from(["bench", "no-such-case"]).is_err());
+//! # Ok::<(), clap::Error>(())
+//! ```
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -13,6 +23,23 @@ use crate::cases::{
 
 /// Reruns the published "make Python fast" cases in Rust, checks their
 /// answers and reports times, throughput and speed-ups.
+///
+/// ```
+/// use bench::cases::BackendChoice;
+/// use bench::cli::{Cli, Command};
+/// use clap::Parser;
+/// let cli = Cli::try_parse_from([
+///     "bench", "--backend", "serial", "--repeat", "2", "--schedule", "dynamic", "julia",
+///     "--width", "200",
+/// ])?;
+/// assert_eq!(cli.backend, BackendChoice::Serial);
+/// assert_eq!(cli.repeat.get(), 2);
+/// assert_eq!(cli.schedule, Some(kernels_core::Schedule::Dynamic));
+/// assert!(!cli.json && cli.isa.is_none());
+/// assert!(matches!(cli.command, Command::Julia(ref case) if case.width == 200));
+/// assert!(Cli::try_parse_from(["bench", "--repeat", "0", "julia"]).is_err());
+/// # Ok::<(), clap::Error>(())
+/// ```
 #[derive(Debug, Parser)]
 #[command(name = "bench", version, about)]
 pub struct Cli {
@@ -53,6 +80,20 @@ fn parse_schedule(text: &str) -> Result<Schedule, String> {
 }
 
 /// The subcommands.
+///
+/// ```
+/// use bench::cases::MonteCarloCase;
+/// use bench::cli::{Cli, Command};
+/// use clap::Parser;
+/// let cli = Cli::try_parse_from(["bench", "montecarlo", "--samples", "1000"])?;
+/// match cli.command {
+///     Command::Montecarlo(case) => assert_eq!(case, MonteCarloCase { samples: 1000, seed: 42 }),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// let cli = Cli::try_parse_from(["bench", "plate"])?;
+/// assert!(matches!(cli.command, Command::Plate(case) if case == Default::default()));
+/// # Ok::<(), clap::Error>(())
+/// ```
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Every published case on every backend, with reference checks and pictures.
@@ -74,6 +115,20 @@ pub enum Command {
 }
 
 /// Flags of `report`.
+///
+/// ```
+/// use bench::cli::{Cli, Command};
+/// use clap::Parser;
+/// let cli = Cli::try_parse_from(["bench", "report", "--python", "--out", "/tmp/pictures"])?;
+/// let Command::Report(args) = cli.command else { panic!("expected report") };
+/// assert!(args.python && !args.large);
+/// assert_eq!(args.out, std::path::Path::new("/tmp/pictures"));
+/// let Command::Report(args) = Cli::try_parse_from(["bench", "report"])?.command else {
+///     panic!("expected report")
+/// };
+/// assert_eq!(args.out, std::path::Path::new("target/report"));
+/// # Ok::<(), clap::Error>(())
+/// ```
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
     /// Also run the NumPy (and, if installed, Numba) versions shipped in

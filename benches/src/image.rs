@@ -1,5 +1,16 @@
 //! Pictures for the report: PNG writing, a heat map for real-valued grids and
 //! a plot of particle paths.
+//!
+//! ```
+//! let grid = ndarray::Array2::from_shape_fn((3, 4), |(i, j)| (i * 4 + j) as f64);
+//! let rgb = bench::image::heatmap(grid.view());
+//! let (big, width, height) = bench::image::upscale(&rgb, 4, 3, 2);
+//! assert_eq!((width, height, big.len()), (8, 6, 8 * 6 * 3));
+//! let path = std::env::temp_dir().join("bench-doc-module-heatmap.png");
+//! bench::image::write_png(&path, width, height, &big)?;
+//! assert!(std::fs::metadata(&path)?.len() > 0);
+//! # Ok::<(), std::io::Error>(())
+//! ```
 
 use std::fs::File;
 use std::io::BufWriter;

@@ -1,5 +1,14 @@
 //! Runs the NumPy/Numba versions in `benches/python/cases.py` so the report
 //! can put them beside the Rust times, measured in the same run.
+//!
+//! ```
+//! let out = r#"{"tools": ["numpy", "numba"]}
+//! {"case": "plate", "tool": "numpy", "median_s": 0.5, "min_s": 0.4}
+//! {"case": "plate", "tool": "numba", "median_s": 0.1, "min_s": 0.09}"#;
+//! let runs = bench::python::parse_output(out);
+//! let best = runs.iter().min_by(|a, b| a.median_s.total_cmp(&b.median_s)).unwrap();
+//! assert_eq!(best.tool, "numba");
+//! ```
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -7,9 +16,27 @@ use std::process::Command;
 use serde_json::Value;
 
 /// The one-line command that installs the Python side.
+///
+/// ```
+/// let command = bench::python::INSTALL_COMMAND;
+/// assert!(command.starts_with("python3 -m pip install"));
+/// assert!(command.contains("numpy") && command.contains("numba"));
+/// ```
 pub const INSTALL_COMMAND: &str = "python3 -m pip install numpy numba";
 
 /// One timed Python run.
+///
+/// ```
+/// use bench::python::{PythonRun, parse_output};
+/// let runs = parse_output(r#"{"case": "julia", "tool": "numba", "median_s": 0.2, "min_s": 0.1}"#);
+/// let expected = PythonRun {
+///     case: "julia".into(),
+///     tool: "numba".into(),
+///     median_s: 0.2,
+///     min_s: 0.1,
+/// };
+/// assert_eq!(runs, [expected]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PythonRun {
     /// Case key: `julia`, `plate`, `particles`, `distance`, `diffusion`, `montecarlo`.
@@ -65,6 +92,13 @@ pub fn parse_output(stdout: &str) -> Vec<PythonRun> {
 /// # Errors
 /// A message saying why the comparison is skipped (no python3, no NumPy, the
 /// script failed) and how to install what is missing.
+///
+/// ```no_run
+/// match bench::python::run(1, false) {
+///     Ok(runs) => assert!(runs.iter().all(|run| run.min_s <= run.median_s)),
+///     Err(why) => assert!(!why.is_empty()),
+/// }
+/// ```
 pub fn run(repeat: usize, large: bool) -> Result<Vec<PythonRun>, String> {
     let mut command = Command::new("python3");
     command

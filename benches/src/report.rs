@@ -1,6 +1,13 @@
 //! The report: every published case on both backends, its reference check,
 //! the published Python times for context, optionally NumPy/Numba measured in
 //! the same run, and pictures.
+//!
+//! ```
+//! use bench::report::{bytes, seconds, si};
+//! assert_eq!(seconds(0.000_25), "250 µs");
+//! assert_eq!(si(1.5e6), "1.50 M");
+//! assert_eq!(bytes(2048), "2.0 KiB");
+//! ```
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,6 +24,17 @@ use crate::measure::{Calibration, Hardware};
 use crate::python::{self, PythonRun};
 
 /// One reference check: what was expected, what came out, and whether they agree.
+///
+/// ```
+/// use bench::report::Check;
+/// let check = Check {
+///     what: "sum of counts".into(),
+///     expected: "33219980".into(),
+///     got: "33219980".into(),
+///     pass: true,
+/// };
+/// assert!(check.pass && check.expected == check.got);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Check {
     /// What is checked.
@@ -46,6 +64,20 @@ impl Check {
 }
 
 /// One line of a case's table.
+///
+/// ```
+/// use bench::report::Row;
+/// let quoted = Row {
+///     label: "NumPy (quoted)".into(),
+///     median_s: 1.5,
+///     min_s: None,
+///     cpu_s: None,
+///     throughput: None,
+///     peak_bytes: None,
+/// };
+/// assert!(quoted.min_s.is_none());
+/// assert_eq!(bench::report::seconds(quoted.median_s), "1.50 s");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// What ran, e.g. `Rust parallel (2 threads, guided)`.
@@ -87,6 +119,48 @@ impl Row {
 }
 
 /// One published case in the report.
+///
+/// ```
+/// # use bench::measure::{Calibration, Hardware};
+/// # use bench::report::{Check, Report, Row, Section};
+/// # fn small_report(pass: bool) -> Report {
+/// #     let check = Check { what: "sum".into(), expected: "42".into(), got: "42".into(), pass };
+/// #     let row = Row {
+/// #         label: "Rust serial".into(),
+/// #         median_s: 0.02,
+/// #         min_s: Some(0.019),
+/// #         cpu_s: Some(0.02),
+/// #         throughput: Some(5e7),
+/// #         peak_bytes: Some(1 << 20),
+/// #     };
+/// #     let section = Section {
+/// #         title: "Toy case".into(),
+/// #         unit: "items".into(),
+/// #         rows: vec![row],
+/// #         checks: vec![check],
+/// #         extra: String::new(),
+/// #     };
+/// #     Report {
+/// #         machine: "test machine".into(),
+/// #         calibration: Calibration { seconds: 0.1 },
+/// #         hardware: Hardware {
+/// #             threads: 2,
+/// #             isa: kernels_core::Isa::Scalar,
+/// #             peak_flops: 1e10,
+/// #             bandwidth: 1e10,
+/// #         },
+/// #         targets: Vec::new(),
+/// #         threads: 2,
+/// #         sections: vec![section],
+/// #         pictures: Vec::new(),
+/// #         python_note: None,
+/// #     }
+/// # }
+/// let report = small_report(true);
+/// let section = &report.sections[0];
+/// assert_eq!(section.rows[0].label, "Rust serial");
+/// assert!(report.markdown().contains("## Toy case"));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
     /// Heading.
@@ -102,6 +176,49 @@ pub struct Section {
 }
 
 /// The whole report.
+///
+/// ```
+/// # use bench::measure::{Calibration, Hardware};
+/// # use bench::report::{Check, Report, Row, Section};
+/// # fn small_report(pass: bool) -> Report {
+/// #     let check = Check { what: "sum".into(), expected: "42".into(), got: "42".into(), pass };
+/// #     let row = Row {
+/// #         label: "Rust serial".into(),
+/// #         median_s: 0.02,
+/// #         min_s: Some(0.019),
+/// #         cpu_s: Some(0.02),
+/// #         throughput: Some(5e7),
+/// #         peak_bytes: Some(1 << 20),
+/// #     };
+/// #     let section = Section {
+/// #         title: "Toy case".into(),
+/// #         unit: "items".into(),
+/// #         rows: vec![row],
+/// #         checks: vec![check],
+/// #         extra: String::new(),
+/// #     };
+/// #     Report {
+/// #         machine: "test machine".into(),
+/// #         calibration: Calibration { seconds: 0.1 },
+/// #         hardware: Hardware {
+/// #             threads: 2,
+/// #             isa: kernels_core::Isa::Scalar,
+/// #             peak_flops: 1e10,
+/// #             bandwidth: 1e10,
+/// #         },
+/// #         targets: Vec::new(),
+/// #         threads: 2,
+/// #         sections: vec![section],
+/// #         pictures: Vec::new(),
+/// #         python_note: None,
+/// #     }
+/// # }
+/// let report = small_report(true);
+/// let markdown = report.markdown();
+/// assert!(markdown.starts_with("# Benchmark report"));
+/// assert!(markdown.contains("Machine: test machine; parallel runs use 2 threads."));
+/// assert!(markdown.contains("| sum | 42 | 42 | ✓ |"));
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     /// CPU model and thread count.
@@ -124,12 +241,95 @@ pub struct Report {
 
 impl Report {
     /// Whether every reference check passed.
+    ///
+    /// ```
+    /// # use bench::measure::{Calibration, Hardware};
+    /// # use bench::report::{Check, Report, Row, Section};
+    /// # fn small_report(pass: bool) -> Report {
+    /// #     let check = Check { what: "sum".into(), expected: "42".into(), got: "42".into(), pass };
+    /// #     let row = Row {
+    /// #         label: "Rust serial".into(),
+    /// #         median_s: 0.02,
+    /// #         min_s: Some(0.019),
+    /// #         cpu_s: Some(0.02),
+    /// #         throughput: Some(5e7),
+    /// #         peak_bytes: Some(1 << 20),
+    /// #     };
+    /// #     let section = Section {
+    /// #         title: "Toy case".into(),
+    /// #         unit: "items".into(),
+    /// #         rows: vec![row],
+    /// #         checks: vec![check],
+    /// #         extra: String::new(),
+    /// #     };
+    /// #     Report {
+    /// #         machine: "test machine".into(),
+    /// #         calibration: Calibration { seconds: 0.1 },
+    /// #         hardware: Hardware {
+    /// #             threads: 2,
+    /// #             isa: kernels_core::Isa::Scalar,
+    /// #             peak_flops: 1e10,
+    /// #             bandwidth: 1e10,
+    /// #         },
+    /// #         targets: Vec::new(),
+    /// #         threads: 2,
+    /// #         sections: vec![section],
+    /// #         pictures: Vec::new(),
+    /// #         python_note: None,
+    /// #     }
+    /// # }
+    /// assert!(small_report(true).all_passed());
+    /// assert!(!small_report(false).all_passed());
+    /// ```
     #[must_use]
     pub fn all_passed(&self) -> bool {
         self.sections.iter().flat_map(|s| &s.checks).all(|c| c.pass)
     }
 
     /// The report as markdown.
+    ///
+    /// ```
+    /// # use bench::measure::{Calibration, Hardware};
+    /// # use bench::report::{Check, Report, Row, Section};
+    /// # fn small_report(pass: bool) -> Report {
+    /// #     let check = Check { what: "sum".into(), expected: "42".into(), got: "42".into(), pass };
+    /// #     let row = Row {
+    /// #         label: "Rust serial".into(),
+    /// #         median_s: 0.02,
+    /// #         min_s: Some(0.019),
+    /// #         cpu_s: Some(0.02),
+    /// #         throughput: Some(5e7),
+    /// #         peak_bytes: Some(1 << 20),
+    /// #     };
+    /// #     let section = Section {
+    /// #         title: "Toy case".into(),
+    /// #         unit: "items".into(),
+    /// #         rows: vec![row],
+    /// #         checks: vec![check],
+    /// #         extra: String::new(),
+    /// #     };
+    /// #     Report {
+    /// #         machine: "test machine".into(),
+    /// #         calibration: Calibration { seconds: 0.1 },
+    /// #         hardware: Hardware {
+    /// #             threads: 2,
+    /// #             isa: kernels_core::Isa::Scalar,
+    /// #             peak_flops: 1e10,
+    /// #             bandwidth: 1e10,
+    /// #         },
+    /// #         targets: Vec::new(),
+    /// #         threads: 2,
+    /// #         sections: vec![section],
+    /// #         pictures: Vec::new(),
+    /// #         python_note: None,
+    /// #     }
+    /// # }
+    /// let markdown = small_report(true).markdown();
+    /// assert!(markdown.contains("| sum | 42 | 42 | ✓ |"));
+    /// assert!(markdown.contains("All 1 reference checks passed ✓"));
+    /// let markdown = small_report(false).markdown();
+    /// assert!(markdown.contains("1 of 1 reference checks FAILED ✗"));
+    /// ```
     #[must_use]
     pub fn markdown(&self) -> String {
         let mut out = String::new();
@@ -371,6 +571,12 @@ pub fn bytes(count: usize) -> String {
 }
 
 /// The CPU model name, from `/proc/cpuinfo` where there is one.
+///
+/// ```
+/// let machine = bench::report::machine_description();
+/// let threads = bench::cases::available_threads();
+/// assert!(machine.ends_with(&format!(", {threads} hardware threads")));
+/// ```
 #[must_use]
 pub fn machine_description() -> String {
     let model = std::fs::read_to_string("/proc/cpuinfo")
@@ -527,6 +733,19 @@ fn write_picture(out: &Path, name: &str, width: usize, height: usize, rgb: &[u8]
 }
 
 /// Options of a report run.
+///
+/// ```
+/// use bench::report::ReportOptions;
+/// let options = ReportOptions {
+///     repeat: 3,
+///     threads: bench::cases::available_threads(),
+///     python: false,
+///     large: false,
+///     out: "target/report".into(),
+/// };
+/// assert!(options.threads >= 1);
+/// assert!(options.out.ends_with("report"));
+/// ```
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
     /// Timed repeats per run.
@@ -543,6 +762,13 @@ pub struct ReportOptions {
 
 /// What limits a kernel's speed, and so which hardware figure its throughput
 /// is compared with.
+///
+/// ```
+/// use bench::report::Bound;
+/// let bound = Bound::Memory;
+/// assert_ne!(bound, Bound::Compute);
+/// assert_eq!(format!("{bound:?}"), "Memory");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bound {
     /// Floating-point rate.
@@ -552,6 +778,18 @@ pub enum Bound {
 }
 
 /// One speed target: Rust parallel against the best Python tool for a case.
+///
+/// ```
+/// use bench::report::Target;
+/// let target = Target {
+///     case: "Julia 1000², 300 iterations".into(),
+///     python_tool: "Numba parallel (this run)".into(),
+///     python_s: 0.6,
+///     rust_s: 0.05,
+///     goal: 10.0,
+/// };
+/// assert!(target.ratio() >= target.goal);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Target {
     /// The case, e.g. `Julia 1000², 300 iterations`.
@@ -568,6 +806,18 @@ pub struct Target {
 
 impl Target {
     /// How many times faster Rust is.
+    ///
+    /// ```
+    /// use bench::report::Target;
+    /// let target = Target {
+    ///     case: "π, 1e8 samples".into(),
+    ///     python_tool: "NumPy".into(),
+    ///     python_s: 3.0,
+    ///     rust_s: 0.5,
+    ///     goal: 3.0,
+    /// };
+    /// assert_eq!(target.ratio(), 6.0);
+    /// ```
     #[must_use]
     pub fn ratio(&self) -> f64 {
         self.python_s / self.rust_s
@@ -648,6 +898,21 @@ impl Context<'_> {
 /// # Errors
 /// An error if a case cannot be built (a bug) or the picture directory
 /// cannot be created.
+///
+/// ```no_run
+/// use bench::report::{ReportOptions, run};
+/// let options = ReportOptions {
+///     repeat: 3,
+///     threads: 2,
+///     python: false,
+///     large: false,
+///     out: "target/report".into(),
+/// };
+/// let report = run(&options)?;
+/// assert!(report.all_passed(), "{}", report.markdown());
+/// assert_eq!(report.threads, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn run(options: &ReportOptions) -> Result<Report, Box<dyn std::error::Error>> {
     let started = Instant::now();
     std::fs::create_dir_all(&options.out)?;

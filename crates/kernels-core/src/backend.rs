@@ -45,6 +45,13 @@ pub enum Schedule {
 
 impl Schedule {
     /// All schedules, in the order reports list them.
+    ///
+    /// ```
+    /// use kernels_core::Schedule;
+    /// let names: Vec<&str> = Schedule::ALL.into_iter().map(Schedule::name).collect();
+    /// assert_eq!(names, ["static", "dynamic", "guided"]);
+    /// assert!(Schedule::ALL.contains(&Schedule::default()));
+    /// ```
     pub const ALL: [Schedule; 3] = [Schedule::Static, Schedule::Dynamic, Schedule::Guided];
 
     /// The lower-case name used on command lines and in reports.

@@ -125,6 +125,15 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Shorthand for results whose error is [`Error`].
+///
+/// ```
+/// fn half(n: u32) -> kernels_core::Result<u32> {
+///     Ok(kernels_core::validate::at_least("n", n, 2)? / 2)
+/// }
+/// assert_eq!(half(8)?, 4);
+/// assert_eq!(half(1).unwrap_err().parameter(), "n");
+/// # Ok::<(), kernels_core::Error>(())
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Validation helpers: each returns the value when it is acceptable, or an

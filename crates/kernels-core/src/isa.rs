@@ -50,9 +50,26 @@ pub enum Isa {
 
 impl Isa {
     /// Every level, from the most portable to the widest.
+    ///
+    /// ```
+    /// use kernels_core::Isa;
+    /// assert_eq!(Isa::ALL[0], Isa::Scalar);
+    /// assert!(Isa::ALL.windows(2).all(|pair| pair[0] < pair[1]));
+    /// assert!(Isa::ALL.contains(&Isa::selected()));
+    /// ```
     pub const ALL: [Isa; 3] = [Isa::Scalar, Isa::Avx2, Isa::Avx512];
 
     /// The environment variable that caps [`Isa::selected`].
+    ///
+    /// ```
+    /// use kernels_core::Isa;
+    /// assert_eq!(Isa::ENV_VAR, "KERNELS_ISA");
+    /// if let Ok(cap) = std::env::var(Isa::ENV_VAR) {
+    ///     if let Ok(cap) = cap.trim().parse::<Isa>() {
+    ///         assert!(Isa::selected() <= cap);
+    ///     }
+    /// }
+    /// ```
     pub const ENV_VAR: &'static str = "KERNELS_ISA";
 
     /// Lower-case name: `scalar`, `avx2`, `avx512`.

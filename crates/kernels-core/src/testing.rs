@@ -6,6 +6,13 @@ use rayon::ThreadPoolBuilder;
 
 /// The thread counts every crate's property tests check: one, the machine's
 /// two cores, an odd count, and more threads than cores.
+///
+/// ```
+/// use kernels_core::{Backend, Parallel, testing::{THREAD_COUNTS, in_pool}};
+/// for threads in THREAD_COUNTS {
+///     assert_eq!(in_pool(threads, Parallel::threads), threads);
+/// }
+/// ```
 pub const THREAD_COUNTS: [usize; 4] = [1, 2, 3, 8];
 
 /// Runs `f` inside a new rayon pool of `threads` threads, so

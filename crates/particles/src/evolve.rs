@@ -111,6 +111,16 @@ pub enum Method {
 
 impl Method {
     /// All methods, in the order reports list them.
+    ///
+    /// ```
+    /// use particles::Method;
+    /// let names: Vec<&str> = Method::ALL.into_iter().map(Method::name).collect();
+    /// assert_eq!(names, ["textbook", "hoisted", "exact"]);
+    /// for method in Method::ALL {
+    ///     assert_eq!(method.name().parse::<Method>()?, method);
+    /// }
+    /// # Ok::<(), kernels_core::Error>(())
+    /// ```
     pub const ALL: [Method; 3] = [Method::Textbook, Method::Hoisted, Method::Exact];
 
     /// The lower-case name used on command lines and in reports.
