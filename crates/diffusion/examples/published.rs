@@ -13,8 +13,9 @@
 //! the largest value, the centre value and the best of three wall-clock
 //! times on the serial and parallel backends, then the same run with
 //! temporal blocking switched off (`with_time_block(1)`: one pass over
-//! memory per step) to show what fusing 8 steps per pass buys. Every run of
-//! a boundary gives the same bits; the program checks that too.
+//! memory per step) to show what fusing the default `time_block()` steps
+//! per pass buys. Every run of a boundary gives the same bits; the program
+//! checks that too.
 
 use std::time::{Duration, Instant};
 

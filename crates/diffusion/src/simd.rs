@@ -128,13 +128,18 @@ mod x86 {
                     let [v1, v2, h1, h2] = nb;
                     let (c, v1, v2, h1, h2) =
                         (&c[..len], &v1[..len], &v2[..len], &h1[..len], &h2[..len]);
-                    let mut j = 0;
+                    if len < $w {
+                        tail_2d(out, c, [v1, v2, h1, h2], k, 0);
+                        return;
+                    }
                     // SAFETY: the token exists only if the CPU supports the
                     // instruction set (checked by its `new`). Every access
-                    // covers `j..j + $w` with `j + $w <= len`, and all six
-                    // slices are exactly `len` long (resliced above), so all
-                    // loads and stores are in bounds; `out` does not alias
-                    // the inputs (it is a `&mut`).
+                    // covers `j..j + $w` with `j + $w <= len` (the head is
+                    // at 0 and the last vector at `len − $w`, and `len ≥
+                    // $w`), and all six slices are exactly `len` long
+                    // (resliced above), so all loads and stores are in
+                    // bounds; `out` does not alias the inputs (it is a
+                    // `&mut`), so vectors that overlap rewrite equal values.
                     unsafe {
                         let kv: $v = $set1(k);
                         let four: $v = $set1(4.0);
@@ -153,6 +158,15 @@ mod x86 {
                                 $add(cv, $mul(kv, $sub(s, $mul(four, cv))))
                             }};
                         }
+                        // One (possibly unaligned) vector at the start, then
+                        // stores on whole vectors from the first aligned
+                        // one, then one last vector ending at `len`; the
+                        // overlaps are recomputed with the same bits.
+                        $store(o, one!(0));
+                        let mut j = match o.align_offset($w * 8) {
+                            skip if skip > 0 && skip < $w => skip,
+                            _ => $w,
+                        };
                         while j + 2 * $w <= len {
                             let (a, b) = (one!(j), one!(j + $w));
                             $store(o.add(j), a);
@@ -163,8 +177,10 @@ mod x86 {
                             $store(o.add(j), one!(j));
                             j += $w;
                         }
+                        if j < len {
+                            $store(o.add(len - $w), one!(len - $w));
+                        }
                     }
-                    tail_2d(out, c, [v1, v2, h1, h2], k, j);
                 }
 
                 #[inline(always)]
@@ -293,6 +309,50 @@ mod tests {
             let n = self.out.len();
             let x = self.input;
             lanes.run_1d(self.out, &x[1..1 + n], x, &x[2..], 0.37);
+        }
+    }
+
+    #[test]
+    fn every_isa_gives_the_scalar_bits_at_every_output_alignment() {
+        // The vector loops start with one vector at 0, continue from the
+        // first cache-line-aligned output value and end with one vector
+        // at `len − lanes`: shift the output through all 8 offsets of a
+        // line and every short and long length so every split is hit.
+        let input: Vec<f64> = (0..80).map(|i| (f64::from(i) * 0.53).cos() - 0.2).collect();
+        for n in [
+            1, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 23, 24, 25, 31, 33, 40, 47, 70,
+        ] {
+            let expected: Vec<f64> = (0..n)
+                .map(|j| {
+                    let x = &input;
+                    cell_2d(x[j + 2], x[j + 1], x[j + 3], x[j], x[j + 4], 0.21)
+                })
+                .collect();
+            for isa in Isa::supported() {
+                for offset in 0..8 {
+                    let mut buffer = vec![-1.0; n + 8];
+                    dispatch(
+                        isa,
+                        Rows {
+                            out: &mut buffer[offset..offset + n],
+                            input: &input,
+                        },
+                    );
+                    assert_eq!(
+                        &buffer[offset..offset + n],
+                        &expected[..],
+                        "{isa} n={n} +{offset}"
+                    );
+                    assert!(
+                        buffer[..offset].iter().all(|&x| x == -1.0),
+                        "{isa} wrote before"
+                    );
+                    assert!(
+                        buffer[offset + n..].iter().all(|&x| x == -1.0),
+                        "{isa} wrote after"
+                    );
+                }
+            }
         }
     }
 

@@ -178,26 +178,64 @@ pub(crate) struct Blocking {
 impl Blocking {
     /// The default for a `rows × cols` grid (a function of the size only).
     ///
-    /// The intermediate rows of a band live in `3·(T − 1)` row buffers,
-    /// which should stay well inside a core's L2 cache (≥ 1 MiB on the
-    /// targets we care about), so `T` shrinks for very wide grids. A band
-    /// recomputes `T·(T − 1)` rows of its neighbours' (the trapezoid
+    /// The intermediate rows of a band live in a ring of `3·(T − 1)` scratch
+    /// rows, and every row update reads three of them. When that ring and
+    /// the few input and output rows in flight fit in a core's 48 KiB L1
+    /// data cache with `T ≥ 3` (grids up to about 560 columns), `T` is the
+    /// largest that fits: every read then hits L1, and the loop runs at the
+    /// speed of its loads and arithmetic. Wider rows cannot stay in L1 for
+    /// any useful `T`; the ring then lives in L2 (≥ 1 MiB per core on the
+    /// targets we care about), the updates run at L2 bandwidth, and a deep
+    /// `T` (up to 16, about 640 KiB of ring) at least cuts the traffic to
+    /// memory to ≈ 16/`T` bytes per update. Grids so wide that not even two
+    /// steps fit step one pass at a time.
+    ///
+    /// A band recomputes `T·(T − 1)` rows of its neighbours' (the trapezoid
     /// "ghost zone"), a fraction `(T − 1)/band_rows` of its own work, so
-    /// bands are tall; but there should be several bands per thread.
+    /// bands are about `32·T` rows tall (≥ 64); their number is rounded up
+    /// to a multiple of 4 and the rows shared evenly, so that two threads
+    /// get at least two equal bands each when the grid is tall enough
+    /// (bands stay at least `4·T` rows tall).
     pub(crate) fn for_grid(rows: usize, cols: usize) -> Self {
-        // About 384 KiB of ring buffers: 3·(T − 1)·cols·8 bytes.
-        const RING_BYTES: usize = 384 << 10;
-        const MAX_T: usize = 8;
-        let ring_rows = RING_BYTES / (cols.max(1) * 8 * 3);
-        let time_block = (ring_rows + 1).clamp(1, MAX_T);
-        // Ghost overhead ≤ (T − 1)/band_rows ≈ 3 % with 32·T rows; but keep
-        // at least 4 bands (2 per core on 2 cores) when the grid is tall enough.
-        let band_rows = (32 * time_block).min(rows.div_ceil(4)).max(4 * time_block);
+        const L1_RING_BYTES: usize = 28 << 10;
+        const L2_RING_BYTES: usize = 640 << 10;
+        const MAX_T: usize = 16;
+        let row_bytes = 3 * scratch_stride(cols) * 8;
+        let in_l1 = 1 + L1_RING_BYTES / row_bytes;
+        let time_block = if in_l1 >= 3 {
+            in_l1.min(8)
+        } else {
+            (1 + L2_RING_BYTES / row_bytes).clamp(1, MAX_T)
+        };
+        let tall = (32 * time_block).max(64);
+        let bands = rows.div_ceil(tall).next_multiple_of(4);
+        // …but never below 4·T rows (ghost work ≤ 25 %) unless the grid is.
+        let band_rows = rows.div_ceil(bands).max((4 * time_block).min(rows)).max(1);
         Blocking {
             time_block,
-            band_rows: band_rows.max(1),
+            band_rows,
         }
     }
+}
+
+/// Values per cache line (64 bytes of `f64`): scratch rows start on a line.
+const LINE: usize = 8;
+
+/// The distance, in values, between consecutive rows of a band's scratch
+/// ring for a grid `cols` wide: `cols` rounded up to whole cache lines, plus
+/// padding so that two scratch rows are never a multiple of 4 KiB apart
+/// (nor close to one).
+///
+/// Why: a load whose address matches an earlier, still pending store in
+/// its low 12 bits is held back until the store's full address is known
+/// ("4K aliasing"). With rows of exactly 512 values (4 KiB) every row of
+/// the ring sits at the same page offset, so the shifted neighbour loads of
+/// one row collide with the stores of the row just written. Padding each
+/// row by a few cache lines moves the rows to different page offsets;
+/// line-aligned rows also keep the output stores and the `c`, `i ± 1` loads
+/// from splitting across cache lines.
+pub(crate) fn scratch_stride(cols: usize) -> usize {
+    cols.div_ceil(LINE) * LINE + 3 * LINE
 }
 
 /// Scratch buffers for the bands of a pass, allocated once per run. A band
@@ -207,29 +245,54 @@ impl Blocking {
 #[derive(Debug)]
 pub(crate) struct Scratch {
     slots: Vec<Mutex<Vec<f64>>>,
+    /// Values each band may use, from the first cache-line-aligned one.
+    len: usize,
 }
 
 impl Scratch {
-    /// `slots` buffers of `len` values each.
+    /// `slots` buffers of `len` usable values each, plus slack to start on
+    /// a cache line.
     pub(crate) fn new(slots: usize, len: usize) -> Self {
         Scratch {
             slots: (0..slots.max(1))
-                .map(|_| Mutex::new(vec![0.0; len]))
+                .map(|_| Mutex::new(vec![0.0; len + LINE]))
                 .collect(),
+            len,
         }
     }
 
-    /// Runs `f` on a free buffer (waiting for slot `hint` if none is free).
+    /// Scratch for the bands of a run fusing `time_block` steps on a grid
+    /// `cols` wide: `3·(time_block − 1)` rows of [`scratch_stride`] values.
+    pub(crate) fn for_run(slots: usize, time_block: usize, cols: usize) -> Self {
+        Scratch::new(
+            slots,
+            3 * time_block.saturating_sub(1) * scratch_stride(cols),
+        )
+    }
+
+    /// Runs `f` on a free buffer (waiting for slot `hint` if none is free),
+    /// `len` values long and starting on a cache line when the allocator
+    /// allows it.
     fn with_slot<R>(&self, hint: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
+        let len = self.len;
+        let aligned = move |buffer: &mut Vec<f64>| -> R {
+            let skip = match buffer.as_ptr().align_offset(LINE * 8) {
+                skip if skip < LINE => skip,
+                _ => 0,
+            };
+            f(&mut buffer[skip..skip + len])
+        };
         for slot in &self.slots {
             match slot.try_lock() {
-                Ok(mut buffer) => return f(&mut buffer),
-                Err(TryLockError::Poisoned(poisoned)) => return f(&mut poisoned.into_inner()),
+                Ok(mut buffer) => return aligned(&mut buffer),
+                Err(TryLockError::Poisoned(poisoned)) => {
+                    return aligned(&mut poisoned.into_inner());
+                }
                 Err(TryLockError::WouldBlock) => {}
             }
         }
         let slot = &self.slots[hint % self.slots.len()];
-        f(&mut slot.lock().unwrap_or_else(PoisonError::into_inner))
+        aligned(&mut slot.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
@@ -291,12 +354,26 @@ impl WithLanes for Band<'_> {
         if lo_last >= hi_last {
             return;
         }
-        let ring = 3 * cols;
+        let stride = scratch_stride(cols);
+        let ring = 3 * stride;
         let input_row = |w: isize| {
-            let r = w.rem_euclid(n) as usize;
+            // `w` is at most `T` rows outside the grid: wrap without a
+            // division in the usual case.
+            let near = if w < 0 {
+                w + n
+            } else if w >= n {
+                w - n
+            } else {
+                w
+            };
+            let r = if (0..n).contains(&near) {
+                near as usize
+            } else {
+                w.rem_euclid(n) as usize
+            };
             &input[r * cols..(r + 1) * cols]
         };
-        let slot = |w: isize| w.rem_euclid(3) as usize * cols;
+        let slot = |w: isize| w.rem_euclid(3) as usize * stride;
         for v in range(1).0..hi_last + big_t - 1 {
             for t in 1..=big_t {
                 let w = v - (t - 1);
@@ -361,7 +438,7 @@ pub(crate) fn pass_2d<B: Backend>(
         schedule,
         |band_index, first, out| {
             scratch.with_slot(band_index, |buffer| {
-                let needed = 3 * (steps - 1) * cols;
+                let needed = 3 * (steps - 1) * scratch_stride(cols);
                 let work = Band {
                     out,
                     input,
@@ -499,6 +576,86 @@ mod tests {
             schedule,
         );
         out
+    }
+
+    #[test]
+    fn scratch_rows_are_padded_off_4k_and_start_on_cache_lines() {
+        for cols in [1, 5, 8, 37, 496, 504, 505, 512, 520, 1024, 2048, 4096] {
+            let stride = scratch_stride(cols);
+            assert!(stride >= cols + LINE, "{cols}");
+            assert_eq!(stride % LINE, 0, "{cols}");
+            assert_ne!((stride * 8) % 4096, 0, "{cols}: rows 4 KiB apart");
+        }
+        let scratch = Scratch::for_run(2, 4, 37);
+        for hint in 0..3 {
+            scratch.with_slot(hint, |buffer| {
+                assert_eq!(buffer.len(), 3 * 3 * scratch_stride(37));
+                assert_eq!(buffer.as_ptr().align_offset(64), 0);
+            });
+        }
+    }
+
+    #[test]
+    fn padded_blocked_passes_match_single_steps_at_4k_widths() {
+        // Widths around 512 (rows exactly 4 KiB apart in the user's grid),
+        // on every Isa: a pass of T steps through the padded scratch equals
+        // T single steps, for both boundaries and several band heights.
+        for cols in [504, 512, 513] {
+            let rows = 7;
+            let input: Vec<f64> = (0..rows * cols)
+                .map(|x| ((x * 37) % 101) as f64 * 0.01 - 0.3)
+                .collect();
+            for boundary in Boundary::ALL {
+                for isa in Isa::supported() {
+                    let steps = 4;
+                    let mut expected = input.clone();
+                    let mut next = input.clone();
+                    for _ in 0..steps {
+                        step_2d::<Serial>(
+                            Isa::Scalar,
+                            &expected,
+                            &mut next,
+                            (rows, cols),
+                            0.2,
+                            boundary,
+                            1,
+                            Schedule::Static,
+                        );
+                        expected.copy_from_slice(&next);
+                    }
+                    for band_rows in [1, 3, 7] {
+                        let scratch = Scratch::for_run(2, steps, cols);
+                        let mut out = input.clone();
+                        pass_2d::<Parallel>(
+                            isa,
+                            &input,
+                            &mut out,
+                            (rows, cols),
+                            0.2,
+                            boundary,
+                            steps,
+                            band_rows,
+                            &scratch,
+                            Schedule::Dynamic,
+                        );
+                        assert!(out == expected, "{cols} {boundary} {isa} B={band_rows}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn default_blocking_fits_the_ring_in_l1_or_goes_deep() {
+        let b = Blocking::for_grid(512, 512);
+        assert_eq!((b.time_block, b.band_rows), (3, 64));
+        assert!(3 * (b.time_block - 1) * scratch_stride(512) * 8 <= 28 << 10);
+        let wide = Blocking::for_grid(2048, 2048);
+        assert_eq!((wide.time_block, wide.band_rows), (14, 256));
+        let small = Blocking::for_grid(64, 64);
+        assert_eq!(small.time_block, 8);
+        assert_eq!(small.band_rows, 32); // ≥ 4·T rows: ghost work ≤ 25 %
+        assert_eq!(Blocking::for_grid(1, 1).band_rows, 1);
     }
 
     #[test]

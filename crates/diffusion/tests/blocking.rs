@@ -73,9 +73,9 @@ fn single_steps_and_blocked_runs_interleave() {
 #[test]
 fn the_default_blocking_depends_on_the_size_only() {
     let a = Diffusion2d::new(Array2::zeros((2048, 2048)), 1.0, 0.1, Boundary::Periodic).unwrap();
-    assert_eq!((a.time_block(), a.band_rows()), (8, 256));
+    assert_eq!((a.time_block(), a.band_rows()), (14, 256));
     let b = Diffusion2d::new(Array2::zeros((512, 512)), 1.0, 0.1, Boundary::Fixed).unwrap();
-    assert_eq!((b.time_block(), b.band_rows()), (8, 128));
+    assert_eq!((b.time_block(), b.band_rows()), (3, 64));
     let wide = Diffusion2d::new(Array2::zeros((4, 100_000)), 1.0, 0.1, Boundary::Fixed).unwrap();
     assert_eq!(wide.time_block(), 1);
     for bad in [
