@@ -116,8 +116,10 @@ mod x86 {
     }
 
     /// Defines the vector loops of one token: `$w` lanes of `$v`, with the
-    /// given load / store / arithmetic intrinsics. Each step handles two
-    /// vectors, then one, then the scalar tail.
+    /// given load / store / arithmetic intrinsics: one leading vector,
+    /// aligned pairs of vectors, single vectors, and one final vector ending
+    /// at the row end (overlaps recomputed with identical bits); rows shorter
+    /// than one vector take the scalar loop.
     macro_rules! vector_lanes {
         ($token:ty, $v:ty, $w:expr, $load:ident, $store:ident, $set1:ident, $add:ident,
          $sub:ident, $mul:ident) => {
