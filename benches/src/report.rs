@@ -834,10 +834,6 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn out(&self) -> &Path {
-        &self.options.out
-    }
-
     /// Records a speed target for `case` (the key the Python script uses),
     /// preferring the Python time measured in this run over the time the
     /// speed issue quoted for this machine type.
@@ -868,6 +864,12 @@ impl Context<'_> {
 
     /// The throughput of `record` as a fraction of the hardware limit that
     /// `bound` names, followed by `note` (what really limits the kernel).
+    /// Writes a picture into the output directory and lists it in the report.
+    fn picture(&mut self, name: &str, width: usize, height: usize, rgb: &[u8]) {
+        let path = write_picture(&self.options.out, name, width, height, rgb);
+        self.pictures.push(path);
+    }
+
     fn hardware_line(&self, record: &Record, bound: Bound, note: &str) -> String {
         let hw = &self.hardware;
         let flops = format!("{}flop/s", si(record.flops_per_s));
@@ -1032,8 +1034,7 @@ fn julia_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     ];
     let (height, width) = counts.dim();
     let rgb = fractal::colour::to_rgb(&counts, case.max_iter, fractal::colour::ColourMap::Fire);
-    cx.pictures
-        .push(write_picture(cx.out(), "julia.png", width, height, &rgb));
+    cx.picture("julia.png", width, height, &rgb);
     let title = "Julia set, 1000 × 1000, 300 iterations (published)";
     cx.target(
         title,
@@ -1063,13 +1064,7 @@ fn mandelbrot_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     } = compare(cx, &case, repeat)?;
     let (height, width) = counts.dim();
     let rgb = fractal::colour::to_rgb(&counts, case.max_iter, fractal::colour::ColourMap::Fire);
-    cx.pictures.push(write_picture(
-        cx.out(),
-        "mandelbrot.png",
-        width,
-        height,
-        &rgb,
-    ));
+    cx.picture("mandelbrot.png", width, height, &rgb);
     Ok(Section {
         title: "Mandelbrot set, 1000 × 1000, 300 iterations".into(),
         unit: parallel.unit.into(),
@@ -1122,8 +1117,7 @@ fn plate_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     ];
     let w = deflection.w();
     let (rgb, width, height) = image::upscale(&image::heatmap(w.view()), w.ncols(), w.nrows(), 5);
-    cx.pictures
-        .push(write_picture(cx.out(), "plate.png", width, height, &rgb));
+    cx.picture("plate.png", width, height, &rgb);
     let title = "Navier plate, 101 × 101 points, 15 × 15 terms (published)";
     cx.target(
         title,
@@ -1197,8 +1191,7 @@ fn particles_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
         system.evolve::<Parallel>(0.01, particles::Method::Textbook)?;
     }
     let rgb = image::particle_paths(&paths, 1.5, 600);
-    cx.pictures
-        .push(write_picture(cx.out(), "particles.png", 600, 600, &rgb));
+    cx.picture("particles.png", 600, 600, &rgb);
     let title = "Rotating particles, 1000 particles × 10 000 steps (published)";
     cx.target(
         title,
@@ -1262,13 +1255,7 @@ fn diffusion_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     let sum = grid.sum();
     let identical = same_bits(serial_grid.iter().copied(), grid.iter().copied());
     let rgb = image::heatmap(grid.view());
-    cx.pictures.push(write_picture(
-        cx.out(),
-        "diffusion.png",
-        grid.ncols(),
-        grid.nrows(),
-        &rgb,
-    ));
+    cx.picture("diffusion.png", grid.ncols(), grid.nrows(), &rgb);
     let title = "Diffusion, 512 × 512, 500 steps, periodic (published)";
     cx.target(
         title,
