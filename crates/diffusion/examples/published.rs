@@ -17,24 +17,10 @@
 //! per pass buys. Every run of a boundary gives the same bits; the program
 //! checks that too.
 
-use std::time::{Duration, Instant};
-
 use diffusion::{Boundary, Case2d};
+use kernels_core::timing::best_of;
 use kernels_core::{Isa, Kernel, Parallel, Result, Serial};
 use ndarray::Array2;
-
-/// Best wall-clock time of `repeats` runs, and the last result.
-fn best_of<T>(repeats: usize, mut run: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut result = None;
-    for _ in 0..repeats {
-        let start = Instant::now();
-        let value = run();
-        best = best.min(start.elapsed());
-        result = Some(value);
-    }
-    (best, result.expect("at least one repeat"))
-}
 
 fn max(grid: &Array2<f64>) -> f64 {
     grid.iter().copied().fold(f64::NEG_INFINITY, f64::max)

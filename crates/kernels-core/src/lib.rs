@@ -61,6 +61,7 @@ mod error;
 mod isa;
 mod kernel;
 pub mod testing;
+pub mod timing;
 
 pub use backend::{Backend, Chunkable, Parallel, Schedule, Serial};
 pub use error::{Error, Result, validate};

@@ -10,26 +10,12 @@
 //! Set `KERNELS_ISA=scalar` (or `avx2`) to cap the instruction set, and
 //! `RAYON_NUM_THREADS` to choose the thread count of the parallel backend.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use kernels_core::timing::best_of;
 use kernels_core::{Isa, Kernel, Parallel, Serial};
 use ndarray::Array2;
 use particles::{DistanceMatrix, Evolve, Method, Particles, published};
-
-/// The fastest of `runs` calls of `f` (after one warm-up call).
-fn best_of<R>(runs: usize, mut f: impl FnMut() -> R) -> Duration {
-    drop(f());
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            let result = f();
-            let elapsed = start.elapsed();
-            drop(result);
-            elapsed
-        })
-        .min()
-        .unwrap_or_default()
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -70,8 +56,8 @@ fn main() -> Result<(), kernels_core::Error> {
     let system = Particles::random(published::BENCH_PARTICLES, 42)?;
     for method in Method::ALL {
         let kernel = Evolve::new(system.clone(), published::DT, method)?;
-        let serial = best_of(5, || kernel.run::<Serial>());
-        let parallel = best_of(5, || kernel.run::<Parallel>());
+        let serial = best_of(5, || kernel.run::<Serial>()).0;
+        let parallel = best_of(5, || kernel.run::<Parallel>()).0;
         let per_step =
             parallel.as_secs_f64() * 1e9 / kernel.work(&kernel.run::<Serial>()).items as f64;
         let note = match method {
@@ -92,16 +78,17 @@ fn main() -> Result<(), kernels_core::Error> {
         8 * n * n / 1_000_000
     );
     let kernel = DistanceMatrix::random(n, 42)?;
-    let fresh_serial = best_of(3, || kernel.run::<Serial>());
-    let fresh_parallel = best_of(3, || kernel.run::<Parallel>());
+    let fresh_serial = best_of(3, || kernel.run::<Serial>()).0;
+    let fresh_parallel = best_of(3, || kernel.run::<Parallel>()).0;
     // `Array2::zeros` gets fresh pages from the system without touching them
     // (calloc), so `run_into` pays the first-touch faults on 4 KiB pages.
     let small_pages = best_of(3, || {
         let mut fresh = Array2::zeros((n, n));
         kernel.run_into::<Parallel>(&mut fresh).map(|()| fresh)
-    });
+    })
+    .0;
     let mut out = Array2::zeros((n, n));
-    let reused = best_of(3, || kernel.run_into::<Parallel>(&mut out));
+    let reused = best_of(3, || kernel.run_into::<Parallel>(&mut out)).0;
     println!("                                serial        parallel");
     println!(
         "fresh output, huge pages (run)  {:>7.1} ms   {:>7.1} ms",

@@ -11,26 +11,12 @@
 //! matrix products, and `RAYON_NUM_THREADS` to choose the thread count of
 //! the parallel backend. The answers do not change, only the times.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use kernels_core::timing::best_of;
 use kernels_core::{Isa, Kernel, Parallel, Serial, Vectorized};
 use plate::reference::quadruple_loop;
 use plate::{Navier, Plate, PointLoad};
-
-/// The fastest of `runs` calls of `f` (after one warm-up call).
-fn best_of<R>(runs: usize, mut f: impl FnMut() -> R) -> Duration {
-    drop(f());
-    (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            let result = f();
-            let elapsed = start.elapsed();
-            drop(result);
-            elapsed
-        })
-        .min()
-        .unwrap_or_default()
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -75,7 +61,7 @@ fn main() -> Result<(), kernels_core::Error> {
 
     // Timings.
     println!("\ntimes (best of several runs, wall clock)");
-    let textbook = best_of(3, || quadruple_loop(&published));
+    let textbook = best_of(3, || quadruple_loop(&published)).0;
     let textbook_w_max = quadruple_loop(&published)
         .iter()
         .fold(0.0_f64, |max, w| max.max(w.abs()));
@@ -87,10 +73,10 @@ fn main() -> Result<(), kernels_core::Error> {
         "  published, textbook quadruple loop (Rust, 1 thread)  {:>9.3} ms",
         ms(textbook)
     );
-    let serial = best_of(200, || published.run::<Serial>());
-    let parallel = best_of(200, || published.run::<Parallel>());
+    let serial = best_of(200, || published.run::<Serial>()).0;
+    let parallel = best_of(200, || published.run::<Parallel>()).0;
     let scalar = published.with_isa(Isa::Scalar)?;
-    let scalar_serial = best_of(200, || scalar.run::<Serial>());
+    let scalar_serial = best_of(200, || scalar.run::<Serial>()).0;
     println!(
         "  published, separable, scalar, 1 thread              {:>9.3} ms",
         ms(scalar_serial)
@@ -114,8 +100,8 @@ fn main() -> Result<(), kernels_core::Error> {
     let work = large.work(&large.run::<Serial>());
     let flops = work.flops as f64;
     for (name, time) in [
-        ("1 thread ", best_of(5, || large.run::<Serial>())),
-        ("parallel ", best_of(5, || large.run::<Parallel>())),
+        ("1 thread ", best_of(5, || large.run::<Serial>()).0),
+        ("parallel ", best_of(5, || large.run::<Parallel>()).0),
     ] {
         println!(
             "  1001 × 1001 points, 100 × 100 terms, {name}    {:>9.3} ms  ({:.1} GFlop/s)",
