@@ -549,11 +549,12 @@ fn hoisted_step(x: f64, y: f64, t: f64) -> (f64, f64) {
     (x - t * y / norm, y + t * x / norm)
 }
 
-/// Runs [`euler_lanes`] with the lane count and code generation of `isa`:
-/// 32 particles (four 8-lane zmm vectors) per group for AVX-512, 16 (four
-/// ymm vectors) for AVX2, 8 (four xmm vectors) for the SSE2 baseline. Four
-/// independent vectors per group keep the divide/square-root unit busy
-/// while each one waits out the ~60-cycle latency of its own step.
+/// Runs the Euler steps with the code of `isa`. AVX-512 has its own loop
+/// ([`crate::fma_div`]) that moves both divisions off the divide/square-root
+/// unit onto the FMA units, still correctly rounded. AVX2 and the SSE2
+/// baseline run [`euler_lanes`] with 16 (four ymm vectors) or 8 (four xmm
+/// vectors) particles per group: four independent vectors keep the divider
+/// busy while each one waits out the ~60-cycle latency of its own step.
 fn euler_chunk<const HOISTED: bool>(
     x: &mut [f64],
     y: &mut [f64],
@@ -565,20 +566,13 @@ fn euler_chunk<const HOISTED: bool>(
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `isa` came through `Isa::require` or `Isa::selected`, so
         // this CPU has AVX-512 F/DQ/VL/BW.
-        Isa::Avx512 => unsafe { euler_avx512::<HOISTED>(x, y, ang_speed, steps) },
+        Isa::Avx512 => unsafe { crate::fma_div::euler_avx512::<HOISTED>(x, y, ang_speed, steps) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `isa` came through `Isa::require` or `Isa::selected`, so
         // this CPU has AVX2 and FMA.
         Isa::Avx2 => unsafe { euler_avx2::<HOISTED>(x, y, ang_speed, steps) },
         _ => euler_lanes::<8, HOISTED>(x, y, ang_speed, steps),
     }
-}
-
-/// [`euler_lanes`] compiled for AVX-512.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
-fn euler_avx512<const HOISTED: bool>(x: &mut [f64], y: &mut [f64], ang_speed: &[f64], steps: u64) {
-    euler_lanes::<32, HOISTED>(x, y, ang_speed, steps);
 }
 
 /// [`euler_lanes`] compiled for AVX2 (FMA enabled for code generation only:

@@ -138,6 +138,8 @@
 
 mod distance;
 mod evolve;
+#[cfg(target_arch = "x86_64")]
+mod fma_div;
 pub mod reference;
 
 pub use distance::DistanceMatrix;

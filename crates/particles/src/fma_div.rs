@@ -1,0 +1,384 @@
+//! The AVX-512 Euler loop with correctly rounded divisions done on the FMA
+//! units instead of the divider.
+//!
+//! # Why
+//!
+//! One Euler step needs a square root and two divisions. On x86 all three
+//! run on the one divide/square-root unit per core, which accepts a new
+//! 8-lane `vdivpd`/`vsqrtpd` only every 16 or so cycles: about 6 cycles per
+//! particle-step however the rest of the loop is written. The two FMA ports
+//! sit nearly idle meanwhile. So this loop keeps the square root on the
+//! divider and computes both quotients on the FMA ports, *correctly rounded*
+//! — the same bits as `a / n` — so the textbook step stays bit-identical to
+//! the reference.
+//!
+//! # How: a reciprocal, one Newton correction and an exact rounding test
+//!
+//! For a numerator `a` and the norm `n > 0`, with `t = a/n` the exact
+//! quotient and `RN` rounding to nearest:
+//!
+//! 1. `r ≈ 1/n` from `vrcp14pd` (relative error below 2⁻¹⁴, as Intel
+//!    specifies) and one Newton step `r ← r + r·(1 − n·r)`, which squares the
+//!    error: about 2⁻²⁸.
+//! 2. `q₀ = RN(a·r)` is then within `|t|·2⁻²⁷·⁹` of `t`. The correction
+//!    `q₁ = RN(q₀ + RN(a − q₀·n)·r)` (two FMAs) multiplies that error by
+//!    `1 − n·r`, leaving at most `|t|·2⁻⁵⁵·⁹`, under a seventh of an ulp,
+//!    before its own rounding. So `q₁` is a *faithful* rounding of `t`: `t`
+//!    lies strictly between `q₁` and its neighbour on the side of `t`, and
+//!    `RN(t)` is one of the two.
+//! 3. For a faithful `q₁` the remainder `e = a − q₁·n` is itself a double
+//!    (Boldo and Daumas), so one FMA computes it exactly; its sign says on
+//!    which side of `q₁` the quotient lies.
+//! 4. `RN(t)` is that neighbour exactly when `t` lies beyond the midpoint,
+//!    `|e| > (ulp(q₁)/2)·n`. Both sides are exact (the right one is a power
+//!    of two times `n`), so the comparison is exact; a quotient of two
+//!    doubles is never exactly a midpoint, so there is no tie; and stepping
+//!    `q₁` by one ulp towards `t` is exact.
+//!
+//! Step 4 takes the gap to the neighbour to be `ulp(q₁)`. That fails only
+//! when `q₁` is a power of two and `t` lies below it in magnitude (the gap
+//! there is half an ulp), so a vector with any such lane takes the divider.
+//! Every other lane is `RN(a/n)` by the argument above, for every input in
+//! range, not merely on the inputs we tried; the tests still try many,
+//! including quotients built to lie next to a midpoint.
+//!
+//! # Range
+//!
+//! The argument needs remainders and gaps far from the subnormal range. The
+//! loop checks, per vector and step, that every numerator has
+//! `|a| ≥ 2⁻⁴⁰⁰` (so `e`, a multiple of about `2^(exp(a) − 105)`, stays
+//! normal), and otherwise takes that step with `vdivpd`. The particle
+//! invariants bound `n ≤ 2⁵¹¹` and `|a| ≤ n`-ish, so nothing overflows. A
+//! particle exactly on an axis (`x = 0` or `y = 0`, a zero numerator) also
+//! takes the divider for that step, which happens for a step or two at most.
+
+use core::arch::x86_64::*;
+
+use crate::evolve::TIMESTEP;
+
+/// Independent 8-lane vectors stepped together: one step is a chain of about
+/// 90 cycles of latency, and four chains keep the FMA ports fed (six spill
+/// registers and run slower).
+const VECTORS: usize = 4;
+
+/// Particles per group.
+const GROUP: usize = 8 * VECTORS;
+
+/// The smallest numerator magnitude the FMA quotient handles, 2⁻⁴⁰⁰.
+const TINY: f64 = f64::from_bits((1023 - 400) << 52);
+
+/// `vrangepd` control: the smaller magnitude of the two operands, sign
+/// cleared.
+const MIN_ABS: i32 = 0b1010;
+
+/// Euler steps for a chunk of particles, 32 at a time, on AVX-512 with the
+/// divisions on the FMA units; bit-identical to the scalar steps.
+///
+/// `HOISTED` selects the hoisted step (`x − (t·y)/n`, `y + (t·x)/n`) instead
+/// of the textbook one (`x + t·(−y/n)`, `y + t·(x/n)`). Unused lanes of a
+/// last, partial group copy the group's first particle: they follow its
+/// path, so they never force the divider fallback it would not take anyway,
+/// and are never written back.
+///
+/// # Safety
+/// The CPU must support AVX-512 F/DQ/VL/BW.
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+pub(crate) unsafe fn euler_avx512<const HOISTED: bool>(
+    x: &mut [f64],
+    y: &mut [f64],
+    ang_speed: &[f64],
+    steps: u64,
+) {
+    let groups = x
+        .chunks_mut(GROUP)
+        .zip(y.chunks_mut(GROUP))
+        .zip(ang_speed.chunks(GROUP));
+    for ((xs, ys), ws) in groups {
+        let k = xs.len();
+        let mut gx = [xs[0]; GROUP];
+        let mut gy = [ys[0]; GROUP];
+        let mut gt = [TIMESTEP * ws[0]; GROUP];
+        gx[..k].copy_from_slice(xs);
+        gy[..k].copy_from_slice(ys);
+        for (t, w) in gt.iter_mut().zip(ws) {
+            *t = TIMESTEP * w;
+        }
+        // SAFETY: each `v * 8` offset leaves 8 values inside the 32-value
+        // group arrays.
+        let load = |a: &[f64; GROUP], v: usize| unsafe { _mm512_loadu_pd(a.as_ptr().add(v * 8)) };
+        let mut vx: [__m512d; VECTORS] = core::array::from_fn(|v| load(&gx, v));
+        let mut vy: [__m512d; VECTORS] = core::array::from_fn(|v| load(&gy, v));
+        let vt: [__m512d; VECTORS] = core::array::from_fn(|v| load(&gt, v));
+        for _ in 0..steps {
+            for v in 0..VECTORS {
+                (vx[v], vy[v]) = step::<HOISTED>(vx[v], vy[v], vt[v]);
+            }
+        }
+        for v in 0..VECTORS {
+            // SAFETY: as for the loads.
+            unsafe {
+                _mm512_storeu_pd(gx.as_mut_ptr().add(v * 8), vx[v]);
+                _mm512_storeu_pd(gy.as_mut_ptr().add(v * 8), vy[v]);
+            }
+        }
+        xs.copy_from_slice(&gx[..k]);
+        ys.copy_from_slice(&gy[..k]);
+    }
+}
+
+/// One Euler step of eight particles with time factors `t`.
+///
+/// The textbook step's `x + t·(−y/n)` is computed as `x − t·RN(y/n)`: round
+/// to nearest is symmetric, so `RN(−y/n) = −RN(y/n)`, `t·(−q) = −(t·q)` and
+/// `x + (−p) = x − p` hold bit for bit.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+fn step<const HOISTED: bool>(x: __m512d, y: __m512d, t: __m512d) -> (__m512d, __m512d) {
+    let s = _mm512_add_pd(_mm512_mul_pd(x, x), _mm512_mul_pd(y, y));
+    let n = _mm512_sqrt_pd(s);
+    let (num_x, num_y) = if HOISTED {
+        (_mm512_mul_pd(t, x), _mm512_mul_pd(t, y))
+    } else {
+        (x, y)
+    };
+    let (q_x, q_y) = quotients(num_x, num_y, n);
+    if HOISTED {
+        (_mm512_sub_pd(x, q_y), _mm512_add_pd(y, q_x))
+    } else {
+        (
+            _mm512_sub_pd(x, _mm512_mul_pd(t, q_y)),
+            _mm512_add_pd(y, _mm512_mul_pd(t, q_x)),
+        )
+    }
+}
+
+/// `(RN(a/n), RN(b/n))` for positive normal `n`: on the FMA units when every
+/// numerator is at least [`TINY`] in magnitude and no quotient needs the
+/// power-of-two special case, with `vdivpd` otherwise.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+pub(crate) fn quotients(a: __m512d, b: __m512d, n: __m512d) -> (__m512d, __m512d) {
+    let smallest = _mm512_range_pd::<MIN_ABS>(a, b);
+    let too_small = _mm512_cmp_pd_mask::<_CMP_LT_OQ>(smallest, _mm512_set1_pd(TINY));
+    let r = reciprocal(n);
+    let (q_a, power_of_two_a) = quotient(a, n, r);
+    let (q_b, power_of_two_b) = quotient(b, n, r);
+    if too_small | power_of_two_a | power_of_two_b != 0 {
+        return (_mm512_div_pd(a, n), _mm512_div_pd(b, n));
+    }
+    (q_a, q_b)
+}
+
+/// `1/n` to about 2⁻²⁸ relative: `vrcp14pd` and one Newton step.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+fn reciprocal(n: __m512d) -> __m512d {
+    let r = _mm512_rcp14_pd(n);
+    _mm512_fmadd_pd(r, _mm512_fnmadd_pd(n, r, _mm512_set1_pd(1.0)), r)
+}
+
+/// `RN(a/n)` from `r ≈ 1/n` (see the module docs for why every lane is
+/// correctly rounded), and the lanes where the faithful quotient is a power
+/// of two, whose result the caller must discard.
+#[inline]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
+fn quotient(a: __m512d, n: __m512d, r: __m512d) -> (__m512d, u8) {
+    const EXPONENT: i64 = 0x7FF0_0000_0000_0000;
+    const MANTISSA: i64 = 0x000F_FFFF_FFFF_FFFF;
+    /// `vpternlogq` truth table for `(A & C) | B`: A's sign on B.
+    const SIGN_OF_A_ON_B: i32 = 0xEC;
+    let q0 = _mm512_mul_pd(a, r);
+    let q1 = _mm512_fmadd_pd(_mm512_fnmadd_pd(q0, n, a), r, q0);
+    // Exact: q1 is a faithful quotient.
+    let remainder = _mm512_fnmadd_pd(q1, n, a);
+    // Half an ulp of q1 = ±1.m·2^E is 2^(E − 53): its exponent field less 53.
+    let bits = _mm512_castpd_si512(q1);
+    let half_ulp = _mm512_castsi512_pd(_mm512_sub_epi64(
+        _mm512_and_si512(bits, _mm512_set1_epi64(EXPONENT)),
+        _mm512_set1_epi64(53 << 52),
+    ));
+    let past_midpoint =
+        _mm512_cmp_pd_mask::<_CMP_GT_OQ>(_mm512_abs_pd(remainder), _mm512_mul_pd(half_ulp, n));
+    let half_ulp_towards_t = _mm512_castsi512_pd(_mm512_ternarylogic_epi64::<SIGN_OF_A_ON_B>(
+        _mm512_castpd_si512(remainder),
+        _mm512_castpd_si512(half_ulp),
+        _mm512_set1_epi64(i64::MIN),
+    ));
+    let rounded = _mm512_mask3_fmadd_pd(half_ulp_towards_t, _mm512_set1_pd(2.0), q1, past_midpoint);
+    let power_of_two = _mm512_testn_epi64_mask(bits, _mm512_set1_epi64(MANTISSA));
+    (rounded, power_of_two)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kernels_core::Isa;
+
+    /// Runs `quotients` on eight lanes, or returns `None` without AVX-512.
+    fn fma_quotients(a: [f64; 8], b: [f64; 8], n: [f64; 8]) -> Option<([f64; 8], [f64; 8])> {
+        if !Isa::Avx512.is_supported() {
+            return None;
+        }
+        let (mut qa, mut qb) = ([0.0; 8], [0.0; 8]);
+        // SAFETY: AVX-512 is supported (checked above); all pointers are to
+        // 8-value arrays.
+        unsafe {
+            let load = |v: &[f64; 8]| _mm512_loadu_pd(v.as_ptr());
+            let (va, vb) = quotients(load(&a), load(&b), load(&n));
+            _mm512_storeu_pd(qa.as_mut_ptr(), va);
+            _mm512_storeu_pd(qb.as_mut_ptr(), vb);
+        }
+        Some((qa, qb))
+    }
+
+    /// A small deterministic generator (SplitMix64) for test inputs.
+    struct Mix(u64);
+
+    impl Mix {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        /// A double with a random 52-bit mantissa, sign, and exponent in
+        /// `lo..hi` (unbiased).
+        fn float(&mut self, lo: i64, hi: i64) -> f64 {
+            let bits = self.next();
+            let exponent = lo + (bits % (hi - lo) as u64) as i64;
+            let mantissa = self.next() >> 12;
+            let sign = bits & (1 << 63);
+            f64::from_bits(sign | (((exponent + 1023) as u64) << 52) | mantissa)
+        }
+    }
+
+    fn check(a: [f64; 8], b: [f64; 8], n: [f64; 8]) -> bool {
+        let Some((qa, qb)) = fma_quotients(a, b, n) else {
+            return false;
+        };
+        for i in 0..8 {
+            assert_eq!(qa[i].to_bits(), (a[i] / n[i]).to_bits(), "{} / {}", a[i], n[i]);
+            assert_eq!(qb[i].to_bits(), (b[i] / n[i]).to_bits(), "{} / {}", b[i], n[i]);
+        }
+        true
+    }
+
+    /// Checks the FMA quotient alone (no divider fallback) against `a / n`,
+    /// for numerators in range whose quotient is not a power of two.
+    fn check_fma_path(a: [f64; 8], n: [f64; 8]) -> bool {
+        if !Isa::Avx512.is_supported() {
+            return false;
+        }
+        let mut q = [0.0; 8];
+        // SAFETY: AVX-512 is supported (checked above); all pointers are to
+        // 8-value arrays.
+        let power_of_two = unsafe {
+            let vn = _mm512_loadu_pd(n.as_ptr());
+            let (vq, power_of_two) = quotient(_mm512_loadu_pd(a.as_ptr()), vn, reciprocal(vn));
+            _mm512_storeu_pd(q.as_mut_ptr(), vq);
+            power_of_two
+        };
+        assert_eq!(power_of_two, 0, "{a:?} / {n:?}");
+        for i in 0..8 {
+            assert_eq!(q[i].to_bits(), (a[i] / n[i]).to_bits(), "{} / {}", a[i], n[i]);
+        }
+        true
+    }
+
+    #[test]
+    fn random_quotients_are_correctly_rounded() {
+        let mut mix = Mix(1);
+        for _ in 0..200_000 {
+            let n: [f64; 8] = core::array::from_fn(|_| mix.float(-300, 300).abs());
+            let a = core::array::from_fn(|i| n[i] * mix.float(-60, 1));
+            if !check_fma_path(a, n) {
+                return;
+            }
+        }
+    }
+
+    /// `(a, n)` whose quotient lies within about `|r|·2⁻⁵³` ulp of a
+    /// rounding midpoint (`r` a small odd integer), the hardest case for any
+    /// division algorithm: `a/n = M/2⁵⁴ − r/(2⁵⁴·N)` for a random odd 54-bit
+    /// `M` (so `M/2⁵⁴` is the midpoint of two neighbouring doubles) and the
+    /// 53-bit `N ≡ r·M⁻¹ (mod 2⁵⁴)` that makes `M·N − r` divisible by `2⁵⁴`.
+    fn near_midpoint(mix: &mut Mix) -> (f64, f64) {
+        const MOD: u128 = 1 << 54;
+        loop {
+            let m = u128::from((mix.next() >> 10) | (1 << 53) | 1);
+            // Newton's iteration for the inverse of an odd number modulo a
+            // power of two doubles the correct low bits each time.
+            let mut inverse: u128 = m;
+            for _ in 0..6 {
+                inverse = inverse.wrapping_mul(2u128.wrapping_sub(m.wrapping_mul(inverse))) % MOD;
+            }
+            assert_eq!(m * inverse % MOD, 1);
+            for r in [1_i64, -1, 3, -3, 5, -5, 7, -7, 9, -9, 11, -11] {
+                let residue = (r.rem_euclid(MOD as i64)) as u128;
+                let n = inverse * residue % MOD;
+                if !((1 << 52)..(1 << 53)).contains(&n) {
+                    continue;
+                }
+                let product = m * n;
+                let a = if r > 0 {
+                    (product - r as u128) / MOD
+                } else {
+                    (product + (-r) as u128) / MOD
+                };
+                let scale = f64::from_bits(((1023 + (mix.next() % 80) as i64 - 40) as u64) << 52);
+                let sign = if mix.next() & 1 == 0 { 1.0 } else { -1.0 };
+                return (sign * a as f64 * scale, n as f64 * scale);
+            }
+        }
+    }
+
+    #[test]
+    fn quotients_next_to_a_midpoint_are_correctly_rounded() {
+        let mut mix = Mix(2);
+        for _ in 0..50_000 {
+            let pairs: [(f64, f64); 8] = core::array::from_fn(|_| near_midpoint(&mut mix));
+            if !check_fma_path(pairs.map(|(a, _)| a), pairs.map(|(_, n)| n)) {
+                return;
+            }
+        }
+    }
+
+    #[test]
+    fn exact_quotients_and_powers_of_two_are_kept() {
+        let n = [1.0, 2.0, 3.0, 5.0, 0.5, 10.0, 7.0, 1.5];
+        let a = [1.0, 1.0, 3.0, -2.5, 0.25, -10.0, 3.5, 0.75];
+        let b = [
+            -0.5,
+            1.5,
+            1.0,
+            1.0,
+            -0.125,
+            1e-100,
+            1.0 - f64::EPSILON,
+            -1.5,
+        ];
+        check(a, b, n);
+    }
+
+    #[test]
+    fn quotients_just_below_a_power_of_two_are_correctly_rounded() {
+        // a/n a hair below 1, 2, 0.5 or −1: the faithful quotient may be the
+        // power of two itself, where the gap below is half an ulp.
+        let up = |x: f64| f64::from_bits(x.to_bits() + 1);
+        let down = |x: f64| f64::from_bits(x.to_bits() - 1);
+        let n = [up(1.0), up(1.0), up(3.0), up(1.5), up(1.0), up(7.0), 3.0, up(up(1.0))];
+        let a = [1.0, down(1.0), 6.0, 0.75, -1.0, 14.0, down(6.0), 1.0];
+        let b = [2.0, 0.5, down(3.0), down(0.75), down(2.0), 7.0, 3.0, down(1.0)];
+        check(a, b, n);
+    }
+
+    #[test]
+    fn tiny_or_zero_numerators_take_the_divider() {
+        let n = [1.0, 2.0, 1e-200, 5.0, 0.5, 1e200, 7.0, 1.5];
+        let a = [0.0, -0.0, 1e-300, 5e-324, 1e-150, 1e-120, 3.5, 0.75];
+        let b = [1.0, 1.0, 1e-210, 1.0, 1.0, 1.0, -0.0, 2.0];
+        check(a, b, n);
+    }
+}
