@@ -550,7 +550,7 @@ fn hoisted_step(x: f64, y: f64, t: f64) -> (f64, f64) {
 }
 
 /// Runs the Euler steps with the code of `isa`. AVX-512 has its own loop
-/// ([`crate::fma_div`]) that moves both divisions off the divide/square-root
+/// ([`crate::fma_exact`]) that moves both divisions off the divide/square-root
 /// unit onto the FMA units, still correctly rounded. AVX2 and the SSE2
 /// baseline run [`euler_lanes`] with 16 (four ymm vectors) or 8 (four xmm
 /// vectors) particles per group: four independent vectors keep the divider
@@ -566,7 +566,7 @@ fn euler_chunk<const HOISTED: bool>(
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `isa` came through `Isa::require` or `Isa::selected`, so
         // this CPU has AVX-512 F/DQ/VL/BW.
-        Isa::Avx512 => unsafe { crate::fma_div::euler_avx512::<HOISTED>(x, y, ang_speed, steps) },
+        Isa::Avx512 => unsafe { crate::fma_exact::euler_avx512::<HOISTED>(x, y, ang_speed, steps) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `isa` came through `Isa::require` or `Isa::selected`, so
         // this CPU has AVX2 and FMA.

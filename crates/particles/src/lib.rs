@@ -55,16 +55,21 @@
 //!   instruction set with runtime dispatch ([`Isa`], see
 //!   [`Vectorized::with_isa`]); every width does the same IEEE operations in
 //!   the same order, so every [`Isa`] gives the scalar reference's bits.
-//! * **The divider is the limit.** One textbook step needs one square root
-//!   and two true divisions (both `−y/norm` and `x/norm` must be rounded
-//!   exactly as Python rounds them, so no reciprocal trick), and on this
-//!   class of Intel core they all share one divide/square-root unit whose
-//!   throughput per *lane* is about the same for 2, 4 or 8 lanes (measured
-//!   on a 2-core Sapphire-Rapids-class Xeon: about 0.7 ns per divided lane,
-//!   0.8 ns per square-rooted lane, 2.3 ns per lane-step for the mix). So
-//!   wider vectors barely help: the published 10 million particle-steps take
-//!   about 24 ms on one core and 12–13 ms on two, 95 % of that unit's bound,
-//!   at every [`Isa`]; [`Method::Hoisted`] has the same two divisions.
+//! * **The divider is the limit, unless the divisions leave it.** One
+//!   textbook step needs one square root and two true divisions (both
+//!   `−y/norm` and `x/norm` must be rounded exactly as Python rounds them,
+//!   so no plain reciprocal trick), and on this class of Intel core they all
+//!   share one divide/square-root unit whose throughput per *lane* is about
+//!   the same for 2, 4 or 8 lanes (measured on a 2-core
+//!   Sapphire-Rapids-class Xeon: about 0.7 ns per divided lane, 0.8 ns per
+//!   square-rooted lane, 2.3 ns per lane-step for the mix). So the AVX2 and
+//!   SSE2 loops take about 24–30 ms on one core for the published 10 million
+//!   particle-steps whatever their width. The AVX-512 loop moves both
+//!   divisions onto the FMA units with a reciprocal estimate, one Newton
+//!   correction and an exact midpoint test on the FMA remainder: still the
+//!   correctly rounded quotient in every lane (the proof is in the source's
+//!   `fma_exact` module), about a third faster. [`Method::Hoisted`] runs the
+//!   same loops.
 //! * **Threads.** Chunks of 64 particles run on the [`Parallel`] backend.
 //!   Chunks depend only on the particle count, so every thread count gives
 //!   the same bits as [`Serial`].
@@ -139,7 +144,7 @@
 mod distance;
 mod evolve;
 #[cfg(target_arch = "x86_64")]
-mod fma_div;
+mod fma_exact;
 pub mod reference;
 
 pub use distance::DistanceMatrix;

@@ -155,7 +155,11 @@ fn every_isa_matches_the_reference_on_axes_and_extreme_scales() {
                 .unwrap()
                 .with_isa(isa)
                 .unwrap();
-            assert_matches(&kernel.run::<Serial>(), &expected, &format!("{method} {isa}"));
+            assert_matches(
+                &kernel.run::<Serial>(),
+                &expected,
+                &format!("{method} {isa}"),
+            );
         }
     }
 }
