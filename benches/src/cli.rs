@@ -41,7 +41,14 @@ use crate::cases::{
 /// # Ok::<(), clap::Error>(())
 /// ```
 #[derive(Debug, Parser)]
-#[command(name = "bench", version, about)]
+// `long_about = None`: without it clap would print this doc comment,
+// example included, as the long help.
+#[command(
+    name = "bench",
+    version,
+    about = "Reruns the published \"make Python fast\" cases in Rust, checks their answers and reports times, throughput and speed-ups.",
+    long_about = None
+)]
 pub struct Cli {
     /// Backend for single-case runs.
     #[arg(long, value_enum, global = true, default_value_t = BackendChoice::Parallel)]

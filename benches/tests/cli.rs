@@ -255,3 +255,15 @@ fn every_isa_gives_the_same_answer_and_is_recorded() {
 fn unknown_isa_is_a_one_line_error() {
     assert_one_line_error(&["--isa", "sse9", "julia"], "--isa");
 }
+
+#[test]
+fn help_lists_the_commands_without_rustdoc_examples() {
+    for flag in ["-h", "--help"] {
+        let output = bench(&[flag]);
+        assert!(output.status.success());
+        let help = String::from_utf8(output.stdout).unwrap();
+        assert!(help.contains("Reruns the published"), "{help}");
+        assert!(help.contains("report") && help.contains("diffusion"), "{help}");
+        assert!(!help.contains("```") && !help.contains("assert"), "{help}");
+    }
+}
