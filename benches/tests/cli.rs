@@ -263,7 +263,10 @@ fn help_lists_the_commands_without_rustdoc_examples() {
         assert!(output.status.success());
         let help = String::from_utf8(output.stdout).unwrap();
         assert!(help.contains("Reruns the published"), "{help}");
-        assert!(help.contains("report") && help.contains("diffusion"), "{help}");
+        assert!(
+            help.contains("report") && help.contains("diffusion"),
+            "{help}"
+        );
         assert!(!help.contains("```") && !help.contains("assert"), "{help}");
     }
 }
