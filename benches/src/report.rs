@@ -409,18 +409,26 @@ impl Report {
             let _ = writeln!(
                 out,
                 "## Speed targets: Rust parallel against the best Python tool\n\n\
-                 | case | best Python tool | its time | Rust parallel | Rust is | target | |\n\
-                 |---|---|---:|---:|---:|---:|---|"
+                 Ratios against the Python time measured in this run and against the \
+                 (lower) time the speed issue quoted for this machine type.\n\n\
+                 | case | best Python tool | its time | quoted | Rust parallel | vs this run | vs quoted | target | |\n\
+                 |---|---|---:|---:|---:|---:|---:|---:|---|"
             );
             for target in &self.targets {
-                let ratio = target.ratio();
-                let mark = if ratio >= target.goal { "✓" } else { "✗" };
+                let (ratio, quoted_ratio) = (target.ratio(), target.quoted_ratio());
+                let mark = match (ratio >= target.goal, quoted_ratio >= target.goal) {
+                    (true, true) => "✓",
+                    (true, false) => "✓ this run, ✗ quoted",
+                    (false, true) => "✗ this run, ✓ quoted",
+                    (false, false) => "✗",
+                };
                 let _ = writeln!(
                     out,
-                    "| {} | {} | {} | {} | {ratio:.1}× faster | ≥ {:.0}× | {mark} |",
+                    "| {} | {} | {} | {} | {} | {ratio:.1}× | {quoted_ratio:.1}× | ≥ {:.0}× | {mark} |",
                     target.case,
                     target.python_tool,
                     seconds(target.python_s),
+                    seconds(target.quoted_s),
                     seconds(target.rust_s),
                     target.goal
                 );
@@ -785,6 +793,7 @@ pub enum Bound {
 ///     case: "Julia 1000², 300 iterations".into(),
 ///     python_tool: "Numba parallel (this run)".into(),
 ///     python_s: 0.6,
+///     quoted_s: 0.074,
 ///     rust_s: 0.05,
 ///     goal: 10.0,
 /// };
@@ -798,6 +807,9 @@ pub struct Target {
     pub python_tool: String,
     /// The best Python tool's median time, seconds.
     pub python_s: f64,
+    /// The lower end of the time the speed issue quoted for the best Python
+    /// tool on this machine type, seconds.
+    pub quoted_s: f64,
     /// Rust parallel median time, seconds.
     pub rust_s: f64,
     /// Required speed-up (10 or 3).
@@ -813,6 +825,7 @@ impl Target {
     ///     case: "π, 1e8 samples".into(),
     ///     python_tool: "NumPy".into(),
     ///     python_s: 3.0,
+    ///     quoted_s: 3.0,
     ///     rust_s: 0.5,
     ///     goal: 3.0,
     /// };
@@ -821,6 +834,26 @@ impl Target {
     #[must_use]
     pub fn ratio(&self) -> f64 {
         self.python_s / self.rust_s
+    }
+
+    /// How many times faster Rust is than the quoted Python time.
+    ///
+    /// ```
+    /// use bench::report::Target;
+    /// let target = Target {
+    ///     case: "π, 1e8 samples".into(),
+    ///     python_tool: "Numba parallel (this run)".into(),
+    ///     python_s: 2.0,
+    ///     quoted_s: 1.5,
+    ///     rust_s: 0.1,
+    ///     goal: 10.0,
+    /// };
+    /// assert_eq!(target.quoted_ratio(), 15.0);
+    /// assert!(target.ratio() > target.quoted_ratio());
+    /// ```
+    #[must_use]
+    pub fn quoted_ratio(&self) -> f64 {
+        self.quoted_s / self.rust_s
     }
 }
 
@@ -857,6 +890,7 @@ impl Context<'_> {
             case: title.into(),
             python_tool,
             python_s,
+            quoted_s: quoted.1,
             rust_s,
             goal,
         });
