@@ -45,8 +45,11 @@
 //!   first cache-line-aligned output cell, and one vector ending at its last
 //!   cell (the overlaps are recomputed to the same bits): no scalar tail,
 //!   and the stores and the `c`, `i ± 1` loads never split a cache line
-//!   when the rows start on one (the scratch rows below always do). That
-//!   alignment alone made the blocked 512² run about 15 % faster.
+//!   when the rows start on one (the scratch rows below always do, and so
+//!   do the rows of both grid buffers when the width is a multiple of 8:
+//!   they are allocated on a cache line). Aligning the stores made the
+//!   blocked 512² run about 15 % faster, aligning the grid buffers another
+//!   5–7 %.
 //! * **Several steps per pass over memory (temporal blocking).** One step
 //!   reads 8 bytes and writes 8 bytes per cell but does only 7 flops, so a
 //!   step-per-pass loop over a grid larger than the caches runs at memory
@@ -74,6 +77,11 @@
 //!   because a 512² grid sits in L2/L3 anyway). Wider rows cannot share L1
 //!   with any useful `T`, so the ring goes to L2 and `T` is deep instead
 //!   (14 at 2048 columns, ≈ 640 KiB of ring) to cut the memory traffic.
+//!   [`Diffusion2d::with_strip_cols`] can also cut bands into column
+//!   strips (2-D trapezoids with a halo of `T` columns, wrapped at the
+//!   periodic seams without copying) so a deeper ring fits L1; measured
+//!   slower than whole rows on the project's machine, so it is off by
+//!   default.
 //!   Scratch rows are padded to whole cache lines plus three more, so
 //!   rows are never a multiple of 4 KiB apart (no "4K aliasing" between the
 //!   stores of one row and the loads of the next; measured: padding made

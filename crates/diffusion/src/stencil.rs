@@ -173,6 +173,9 @@ pub(crate) struct Blocking {
     pub(crate) time_block: usize,
     /// Output rows per band (≥ 1); bands are the parallel chunks.
     pub(crate) band_rows: usize,
+    /// Output columns per strip (≥ 1, about): the tiles of a band (see
+    /// [`strips`]); at least the width for whole rows.
+    pub(crate) strip_cols: usize,
 }
 
 impl Blocking {
@@ -196,6 +199,12 @@ impl Blocking {
     /// to a multiple of 4 and the rows shared evenly, so that two threads
     /// get at least two equal bands each when the grid is tall enough
     /// (bands stay at least `4·T` rows tall).
+    ///
+    /// Bands are not cut into column strips: strips of 64–256 columns let
+    /// `T = 4…12` keep its ring in L1, but measured 20–50 % slower than
+    /// whole rows at 512² and 2048², on one core and two (each strip reads
+    /// and writes the grid in short pieces of rows, one per 4 KiB page,
+    /// and software prefetching did not win it back).
     pub(crate) fn for_grid(rows: usize, cols: usize) -> Self {
         const L1_RING_BYTES: usize = 28 << 10;
         const L2_RING_BYTES: usize = 640 << 10;
@@ -214,6 +223,7 @@ impl Blocking {
         Blocking {
             time_block,
             band_rows,
+            strip_cols: cols,
         }
     }
 }
@@ -261,13 +271,12 @@ impl Scratch {
         }
     }
 
-    /// Scratch for the bands of a run fusing `time_block` steps on a grid
-    /// `cols` wide: `3·(time_block − 1)` rows of [`scratch_stride`] values.
-    pub(crate) fn for_run(slots: usize, time_block: usize, cols: usize) -> Self {
-        Scratch::new(
-            slots,
-            3 * time_block.saturating_sub(1) * scratch_stride(cols),
-        )
+    /// Scratch for the bands of a run with `blocking` on a grid `cols`
+    /// wide: `3·(time_block − 1)` rows of a tile (a whole row, or the
+    /// widest strip and its halo, padded by [`scratch_stride`]).
+    pub(crate) fn for_run(slots: usize, blocking: Blocking, cols: usize) -> Self {
+        let steps = blocking.time_block;
+        Scratch::new(slots, band_scratch_len(cols, blocking.strip_cols, steps))
     }
 
     /// Runs `f` on a free buffer (waiting for slot `hint` if none is free),
@@ -296,6 +305,60 @@ impl Scratch {
     }
 }
 
+/// The column strips `[c0, c1)` of a `cols`-wide grid cut into strips of
+/// at most about `strip_cols` columns: as few strips as that allows, of
+/// near-equal widths, every inner edge on a cache line (a multiple of 8
+/// columns). A single strip covers the whole row.
+pub(crate) fn strips(cols: usize, strip_cols: usize) -> impl Iterator<Item = (usize, usize)> {
+    let count = cols.div_ceil(strip_cols.max(1)).max(1);
+    let edge = move |s: usize| {
+        if s >= count {
+            cols
+        } else {
+            s * cols / count / LINE * LINE
+        }
+    };
+    (0..count)
+        .map(move |s| (edge(s), edge(s + 1)))
+        .filter(|(c0, c1)| c0 < c1)
+}
+
+/// Values from a strip's first output column to its start in a scratch
+/// row: `steps` rounded up to a cache line, so the output columns of every
+/// level sit at the same, line-aligned, offset.
+fn strip_pad(steps: usize) -> usize {
+    steps.next_multiple_of(LINE)
+}
+
+/// The scratch row stride of a tile fusing `steps` steps on strips of at
+/// most `strip_cols` columns of a `cols`-wide grid: whole rows, or the
+/// widest strip with room for its halo of `steps` columns on each side.
+fn tile_stride(cols: usize, strip_cols: usize, steps: usize) -> usize {
+    let widest = strips(cols, strip_cols)
+        .map(|(c0, c1)| c1 - c0)
+        .max()
+        .unwrap_or(0);
+    if widest == cols {
+        scratch_stride(cols)
+    } else {
+        scratch_stride(widest + 2 * strip_pad(steps))
+    }
+}
+
+/// Scratch values a band fusing `steps` steps needs: rings of three rows
+/// for levels `1..steps`.
+fn band_scratch_len(cols: usize, strip_cols: usize, steps: usize) -> usize {
+    3 * steps.saturating_sub(1) * tile_stride(cols, strip_cols, steps)
+}
+
+/// The `len` values of `row` from virtual column `from`, `row` holding
+/// virtual column `zero` at its index 0.
+#[inline(always)]
+fn window((row, zero): (&[f64], isize), from: isize, len: usize) -> &[f64] {
+    let from = (from - zero) as usize;
+    &row[from..from + len]
+}
+
 /// One band of a temporally blocked pass, as dispatched work.
 struct Band<'a> {
     out: &'a mut [f64],
@@ -304,23 +367,80 @@ struct Band<'a> {
     first: usize,
     shape: (usize, usize),
     steps: usize,
+    strip_cols: usize,
     k: f64,
     boundary: Boundary,
+}
+
+/// Level 1 of a periodic strip whose virtual columns `[a, b)` reach the
+/// grid's edge: cut at the seams (multiples of the width `m`), each piece
+/// done on the input rows themselves, the cells whose left or right
+/// neighbour wraps one by one (in the roll order, like [`row_update`]).
+/// `dst` holds virtual column `a` at index 0. No copy of the input rows is
+/// needed, and halos wider than the grid (narrow grids, deep `T`) wrap as
+/// often as they must.
+#[inline(always)]
+fn periodic_level_one<L: Lanes>(
+    lanes: L,
+    dst: &mut [f64],
+    (c, above, below): (&[f64], &[f64], &[f64]),
+    (a, b): (isize, isize),
+    k: f64,
+) {
+    let m = c.len() as isize;
+    let mut x = a;
+    while x < b {
+        // The piece of period `p` that `x` starts: grid columns `j0..j1`.
+        let p = x.div_euclid(m);
+        let j0 = (x - p * m) as usize;
+        let j1 = (b - p * m).min(m) as usize;
+        let at = (x - a) as usize;
+        let piece = &mut dst[at..at + (j1 - j0)];
+        let wrapped = |j: usize| {
+            let (left, right) = (c[(j + c.len() - 1) % c.len()], c[(j + 1) % c.len()]);
+            cell_2d(c[j], above[j], below[j], left, right, k)
+        };
+        // Interior columns `lo..hi` have both neighbours in the row.
+        let (lo, hi) = (j0.max(1), j1.min(c.len() - 1));
+        if lo < hi {
+            let mid = lo..hi;
+            lanes.run_2d(
+                &mut piece[lo - j0..hi - j0],
+                &c[mid.clone()],
+                [
+                    &above[mid.clone()],
+                    &below[mid],
+                    &c[lo - 1..hi - 1],
+                    &c[lo + 1..hi + 1],
+                ],
+                k,
+            );
+        }
+        for j in (j0..lo.min(j1)).chain(hi.max(lo)..j1) {
+            piece[j - j0] = wrapped(j);
+        }
+        x += (j1 - j0) as isize;
+    }
 }
 
 impl WithLanes for Band<'_> {
     type Output = ();
 
     /// Advances output rows `first..first + out.len()/cols` by `steps`
-    /// steps from `input`, with a wavefront over time levels.
+    /// steps from `input`, strip by strip of columns, each strip with a
+    /// wavefront over time levels.
     ///
-    /// Level `t` (1 ≤ t ≤ T) of the band is needed for the rows
-    /// `[first − (T − t), last + (T − t))` (clamped to the interior for fixed
-    /// boundaries; wrapped, as *virtual* row indices, for periodic ones).
+    /// In a tile (the band's rows × one strip `[c0, c1)`), level `t`
+    /// (1 ≤ t ≤ T) is needed for the rows `[first − (T − t), last + (T − t))`
+    /// and, when the band has several strips, the columns
+    /// `[c0 − (T − t), c1 + (T − t))` (clamped to the grid for fixed
+    /// boundaries; as *virtual* indices, wrapped onto the grid, for periodic
+    /// ones): a trapezoid in both directions, so tiles are independent. A
+    /// single strip covers whole rows and wraps them as a step does.
     /// Sweeping `v` downwards, iteration `v` computes row `v − (t − 1)` of
     /// every level `t`: its three inputs at level `t − 1` were computed in
     /// this iteration (row `w + 1`) or the two before, so each level needs
-    /// only a ring of three rows. Level 0 is `input`, level `T` goes
+    /// only a ring of three short rows. Level 0 is `input`, level `T` goes
     /// straight to `out`. Every cell of every level is computed with the
     /// same expression from the same values as in a step-by-step run, so
     /// the result is bit-identical to it.
@@ -333,12 +453,13 @@ impl WithLanes for Band<'_> {
             first,
             shape: (rows, cols),
             steps,
+            strip_cols,
             k,
             boundary,
         } = self;
         let big_t = steps as isize;
         let (r0, r1) = (first as isize, (first + out.len() / cols) as isize);
-        let (n, fixed) = (rows as isize, boundary == Boundary::Fixed);
+        let (n, m, fixed) = (rows as isize, cols as isize, boundary == Boundary::Fixed);
         let (clamp_lo, clamp_hi) = if fixed {
             (1, n - 1)
         } else {
@@ -354,8 +475,10 @@ impl WithLanes for Band<'_> {
         if lo_last >= hi_last {
             return;
         }
-        let stride = scratch_stride(cols);
+        let stride = tile_stride(cols, strip_cols, steps);
         let ring = 3 * stride;
+        let whole = strips(cols, strip_cols).nth(1).is_none();
+        let pad = if whole { 0 } else { strip_pad(steps) as isize };
         let input_row = |w: isize| {
             // `w` is at most `T` rows outside the grid: wrap without a
             // division in the usual case.
@@ -373,40 +496,93 @@ impl WithLanes for Band<'_> {
             };
             &input[r * cols..(r + 1) * cols]
         };
-        let slot = |w: isize| w.rem_euclid(3) as usize * stride;
-        for v in range(1).0..hi_last + big_t - 1 {
-            for t in 1..=big_t {
-                let w = v - (t - 1);
-                let (lo, hi) = range(t);
-                if w < lo {
-                    break; // lo grows and w shrinks with t
+        // Ring rows by virtual row index, without a signed remainder.
+        let lift = 3 * (big_t as usize + 1);
+        let slot = |w: isize| (w + lift as isize) as usize % 3 * stride;
+        for (c0, c1) in strips(cols, strip_cols) {
+            let (c0, c1) = (c0 as isize, c1 as isize);
+            // Virtual column `x` of a scratch row sits at `x − base`.
+            let base = c0 - pad;
+            // Columns computed at level `t` (all of them for whole rows).
+            let computed = |t: isize| {
+                let (a, b) = (c0 - (big_t - t), c1 + (big_t - t));
+                match (whole, fixed) {
+                    (true, _) => (0, m),
+                    (false, true) => (a.max(1), b.min(m - 1)),
+                    (false, false) => (a, b),
                 }
-                if w >= hi {
-                    continue;
-                }
-                let level = t as usize;
-                let (below_levels, this_and_above) = scratch.split_at_mut((level - 1) * ring);
-                let prev = |x: isize| -> &[f64] {
-                    if t == 1 || (fixed && (x == 0 || x == n - 1)) {
-                        input_row(x)
+            };
+            for v in range(1).0..hi_last + big_t - 1 {
+                for t in 1..=big_t {
+                    let w = v - (t - 1);
+                    let (lo, hi) = range(t);
+                    if w < lo {
+                        break; // lo grows and w shrinks with t
+                    }
+                    if w >= hi {
+                        continue;
+                    }
+                    let level = t as usize;
+                    let (below_levels, this_and_above) = scratch.split_at_mut((level - 1) * ring);
+                    // Row `x` of level `t − 1`, and the virtual column at
+                    // its index 0.
+                    let prev = |x: isize| -> (&[f64], isize) {
+                        if t == 1 || (fixed && (x == 0 || x == n - 1)) {
+                            (input_row(x), 0)
+                        } else {
+                            let at = (level - 2) * ring + slot(x);
+                            (&below_levels[at..at + stride], base)
+                        }
+                    };
+                    let (c, above, below) = (prev(w), prev(w - 1), prev(w + 1));
+                    let (a, b) = computed(t);
+                    let len = (b - a) as usize;
+                    let dst = if t == big_t {
+                        let start = (w - r0) as usize * cols + a as usize;
+                        &mut out[start..start + len]
                     } else {
-                        let base = (level - 2) * ring + slot(x);
-                        &below_levels[base..base + cols]
+                        let at = slot(w) + (a - base) as usize;
+                        &mut this_and_above[at..at + len]
+                    };
+                    if whole {
+                        let (c, above, below) = (
+                            window(c, 0, len),
+                            window(above, 0, len),
+                            window(below, 0, len),
+                        );
+                        if fixed && t < big_t {
+                            dst[0] = c[0];
+                            dst[len - 1] = c[len - 1];
+                        }
+                        row_update(lanes, dst, c, above, below, k, boundary);
+                        continue;
                     }
-                };
-                let (c, above, below) = (prev(w), prev(w - 1), prev(w + 1));
-                let dst = if t == big_t {
-                    let start = (w - r0) as usize * cols;
-                    &mut out[start..start + cols]
-                } else {
-                    let dst = &mut this_and_above[slot(w)..slot(w) + cols];
-                    if fixed {
-                        dst[0] = c[0];
-                        dst[cols - 1] = c[cols - 1];
+                    if !fixed && t == 1 && (a < 1 || b >= m) {
+                        let rows = (c.0, above.0, below.0);
+                        periodic_level_one(lanes, dst, rows, (a, b), k);
+                        continue;
                     }
-                    dst
-                };
-                row_update(lanes, dst, c, above, below, k, boundary);
+                    let at = |row, shift| window(row, a + shift, len);
+                    let nb = if fixed {
+                        // The C order: in[i+1] + in[i−1] + in[j+1] + in[j−1].
+                        [at(below, 0), at(above, 0), at(c, 1), at(c, -1)]
+                    } else {
+                        // The roll order: u[i−1] + u[i+1] + u[j−1] + u[j+1].
+                        [at(above, 0), at(below, 0), at(c, -1), at(c, 1)]
+                    };
+                    lanes.run_2d(dst, at(c, 0), nb, k);
+                    if fixed && t < big_t {
+                        // Edge columns never change: carry them up, next to
+                        // the computed ones.
+                        let (row, zero) = c;
+                        let at = slot(w);
+                        for x in [a - 1, b] {
+                            if x == 0 || x == m - 1 {
+                                this_and_above[at + (x - base) as usize] = row[(x - zero) as usize];
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -414,9 +590,10 @@ impl WithLanes for Band<'_> {
 
 /// One temporally blocked pass: `output` = `input` advanced by
 /// `blocking.time_block` steps (at most `steps`: pass the remaining count),
-/// band by band. Bands depend only on `blocking` (a function of the grid
-/// size), and every cell value equals the step-by-step one, so the result
-/// is the same on every backend and thread count.
+/// band by band and strip by strip. Bands and strips depend only on
+/// `blocking` (a function of the grid size), and every cell value equals
+/// the step-by-step one, so the result is the same on every backend and
+/// thread count.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn pass_2d<B: Backend>(
     isa: Isa,
@@ -426,7 +603,7 @@ pub(crate) fn pass_2d<B: Backend>(
     k: f64,
     boundary: Boundary,
     steps: usize,
-    band_rows: usize,
+    blocking: Blocking,
     scratch: &Scratch,
     schedule: Schedule,
 ) {
@@ -434,11 +611,11 @@ pub(crate) fn pass_2d<B: Backend>(
         input,
         output,
         (rows, cols),
-        band_rows,
+        blocking.band_rows,
         schedule,
         |band_index, first, out| {
             scratch.with_slot(band_index, |buffer| {
-                let needed = 3 * (steps - 1) * scratch_stride(cols);
+                let needed = band_scratch_len(cols, blocking.strip_cols, steps);
                 let work = Band {
                     out,
                     input,
@@ -446,6 +623,7 @@ pub(crate) fn pass_2d<B: Backend>(
                     first,
                     shape: (rows, cols),
                     steps,
+                    strip_cols: blocking.strip_cols,
                     k,
                     boundary,
                 };
@@ -586,7 +764,12 @@ mod tests {
             assert_eq!(stride % LINE, 0, "{cols}");
             assert_ne!((stride * 8) % 4096, 0, "{cols}: rows 4 KiB apart");
         }
-        let scratch = Scratch::for_run(2, 4, 37);
+        let blocking = Blocking {
+            time_block: 4,
+            band_rows: 5,
+            strip_cols: 37,
+        };
+        let scratch = Scratch::for_run(2, blocking, 37);
         for hint in 0..3 {
             scratch.with_slot(hint, |buffer| {
                 assert_eq!(buffer.len(), 3 * 3 * scratch_stride(37));
@@ -623,8 +806,13 @@ mod tests {
                         );
                         expected.copy_from_slice(&next);
                     }
-                    for band_rows in [1, 3, 7] {
-                        let scratch = Scratch::for_run(2, steps, cols);
+                    for (band_rows, strip_cols) in [(1, cols), (3, 64), (7, 200)] {
+                        let blocking = Blocking {
+                            time_block: steps,
+                            band_rows,
+                            strip_cols,
+                        };
+                        let scratch = Scratch::for_run(2, blocking, cols);
                         let mut out = input.clone();
                         pass_2d::<Parallel>(
                             isa,
@@ -634,7 +822,7 @@ mod tests {
                             0.2,
                             boundary,
                             steps,
-                            band_rows,
+                            blocking,
                             &scratch,
                             Schedule::Dynamic,
                         );
@@ -646,9 +834,90 @@ mod tests {
     }
 
     #[test]
+    fn strips_cover_every_column_once_with_inner_edges_on_cache_lines() {
+        for cols in [1, 3, 7, 8, 9, 37, 100, 512, 520, 2048] {
+            for strip_cols in [1, 5, 8, 24, 64, 128, 256, 512, 10_000] {
+                let cut: Vec<_> = strips(cols, strip_cols).collect();
+                assert_eq!(cut.first().map(|s| s.0), Some(0), "{cols} {strip_cols}");
+                assert_eq!(cut.last().map(|s| s.1), Some(cols), "{cols} {strip_cols}");
+                for pair in cut.windows(2) {
+                    assert_eq!(pair[0].1, pair[1].0, "{cols} {strip_cols}: gap");
+                    assert_eq!(pair[0].1 % LINE, 0, "{cols} {strip_cols}: edge off a line");
+                }
+                assert!(cut.iter().all(|(c0, c1)| c0 < c1));
+                if strip_cols >= cols {
+                    assert_eq!(cut, [(0, cols)]);
+                }
+            }
+        }
+        // Near-equal widths: 520 columns in strips of about 128 are five.
+        let widths: Vec<_> = strips(520, 128).map(|(c0, c1)| c1 - c0).collect();
+        assert_eq!(widths, [104, 104, 104, 104, 104]);
+    }
+
+    #[test]
+    fn strip_tiles_match_single_steps_across_seams_and_fixed_edges() {
+        // Strips narrower than the halo (T = 9 > 8 columns), a last strip
+        // of another width, a grid narrower than the halo, one row and one
+        // column: every pass equals T single steps, on every Isa.
+        for (rows, cols) in [(11, 37), (5, 3), (1, 19), (17, 1), (4, 64)] {
+            let input: Vec<f64> = (0..rows * cols)
+                .map(|x| ((x * 53) % 97) as f64 * 0.013 - 0.4)
+                .collect();
+            for boundary in Boundary::ALL {
+                if boundary == Boundary::Fixed && (rows < 3 || cols < 3) {
+                    continue;
+                }
+                for steps in [1, 2, 9] {
+                    let mut expected = input.clone();
+                    let mut next = input.clone();
+                    for _ in 0..steps {
+                        step_2d::<Serial>(
+                            Isa::Scalar,
+                            &expected,
+                            &mut next,
+                            (rows, cols),
+                            0.2,
+                            boundary,
+                            1,
+                            Schedule::Static,
+                        );
+                        expected.copy_from_slice(&next);
+                    }
+                    for isa in Isa::supported() {
+                        for (band_rows, strip_cols) in [(2, 8), (5, 16), (rows, 1), (3, 24)] {
+                            let blocking = Blocking {
+                                time_block: steps,
+                                band_rows,
+                                strip_cols,
+                            };
+                            let scratch = Scratch::for_run(2, blocking, cols);
+                            let mut out = input.clone();
+                            pass_2d::<Parallel>(
+                                isa,
+                                &input,
+                                &mut out,
+                                (rows, cols),
+                                0.2,
+                                boundary,
+                                steps,
+                                blocking,
+                                &scratch,
+                                Schedule::Dynamic,
+                            );
+                            let what = format!("{rows}×{cols} {boundary} {isa} {blocking:?}");
+                            assert!(out == expected, "{what}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn default_blocking_fits_the_ring_in_l1_or_goes_deep() {
         let b = Blocking::for_grid(512, 512);
-        assert_eq!((b.time_block, b.band_rows), (3, 64));
+        assert_eq!((b.time_block, b.band_rows, b.strip_cols), (3, 64, 512));
         assert!(3 * (b.time_block - 1) * scratch_stride(512) * 8 <= 28 << 10);
         let wide = Blocking::for_grid(2048, 2048);
         assert_eq!((wide.time_block, wide.band_rows), (14, 256));

@@ -24,7 +24,15 @@ fn every_isa_blocking_backend_and_thread_count_gives_the_reference_bits() {
             let steps = 13;
             let expected = reference::run_2d(initial.view(), 0.9, 0.27, boundary, steps);
             for isa in Isa::supported() {
-                for (time_block, band_rows) in [(1, 4), (3, 1), (4, 5), (8, 64), (13, 2), (20, 7)] {
+                for (time_block, band_rows, strip_cols) in [
+                    (1, 4, 8),
+                    (3, 1, 100),
+                    (4, 5, 16),
+                    (8, 64, 1),
+                    (13, 2, 8),
+                    (20, 7, 24),
+                    (5, 3, 37),
+                ] {
                     let case = Case2d::new(initial.clone(), 0.9, 0.27, boundary, steps)
                         .unwrap()
                         .with_isa(isa)
@@ -32,9 +40,12 @@ fn every_isa_blocking_backend_and_thread_count_gives_the_reference_bits() {
                         .with_time_block(time_block)
                         .unwrap()
                         .with_band_rows(band_rows)
+                        .unwrap()
+                        .with_strip_cols(strip_cols)
                         .unwrap();
-                    let what =
-                        format!("{rows}×{cols} {boundary} {isa} T={time_block} B={band_rows}");
+                    let what = format!(
+                        "{rows}×{cols} {boundary} {isa} T={time_block} B={band_rows} W={strip_cols}"
+                    );
                     assert_eq!(case.run::<Serial>(), expected, "{what} serial");
                     for threads in THREAD_COUNTS {
                         let got = in_pool(threads, || case.run_with::<Parallel>(Schedule::Dynamic));
@@ -76,6 +87,7 @@ fn the_default_blocking_depends_on_the_size_only() {
     assert_eq!((a.time_block(), a.band_rows()), (14, 256));
     let b = Diffusion2d::new(Array2::zeros((512, 512)), 1.0, 0.1, Boundary::Fixed).unwrap();
     assert_eq!((b.time_block(), b.band_rows()), (3, 64));
+    assert_eq!((a.strip_cols(), b.strip_cols()), (2048, 512)); // whole rows
     let wide = Diffusion2d::new(Array2::zeros((4, 100_000)), 1.0, 0.1, Boundary::Fixed).unwrap();
     assert_eq!(wide.time_block(), 1);
     for bad in [
@@ -85,9 +97,12 @@ fn the_default_blocking_depends_on_the_size_only() {
         Diffusion2d::new(Array2::zeros((4, 4)), 1.0, 0.1, Boundary::Fixed)
             .unwrap()
             .with_band_rows(0),
+        Diffusion2d::new(Array2::zeros((4, 4)), 1.0, 0.1, Boundary::Fixed)
+            .unwrap()
+            .with_strip_cols(0),
     ] {
         let parameter = bad.unwrap_err().parameter();
-        assert!(parameter == "time_block" || parameter == "band_rows");
+        assert!(["time_block", "band_rows", "strip_cols"].contains(&parameter));
     }
 }
 
@@ -151,12 +166,12 @@ proptest! {
 
     #[test]
     fn blocked_runs_equal_the_reference_exactly(
-        (rows, cols, values) in (1_usize..24, 1_usize..40).prop_flat_map(|(r, c)| {
+        (rows, cols, values) in (1_usize..24, 1_usize..70).prop_flat_map(|(r, c)| {
             (Just(r), Just(c), vec(-100.0..100.0_f64, r * c))
         }),
         fixed in any::<bool>(), k in 0.001..=0.25_f64,
         steps in 0_u64..25, time_block in 1_usize..12, band_rows in 1_usize..30,
-        isa_index in 0_usize..3,
+        strip_cols in 1_usize..48, isa_index in 0_usize..3,
     ) {
         let boundary = if fixed { Boundary::Fixed } else { Boundary::Periodic };
         prop_assume!(!fixed || (rows >= 3 && cols >= 3));
@@ -167,7 +182,8 @@ proptest! {
         let case = Case2d::new(initial, 1.0, k, boundary, steps).unwrap()
             .with_isa(isa).unwrap()
             .with_time_block(time_block).unwrap()
-            .with_band_rows(band_rows).unwrap();
+            .with_band_rows(band_rows).unwrap()
+            .with_strip_cols(strip_cols).unwrap();
         prop_assert_eq!(&case.run::<Serial>(), &expected);
         prop_assert_eq!(&in_pool(3, || case.run::<Parallel>()), &expected);
     }
