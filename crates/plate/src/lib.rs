@@ -32,7 +32,8 @@
 //! So the `nx·ny·M·N` sines of the quadruple loop become two small tables
 //! and `M·N` coefficients, and the sum becomes two matrix products,
 //! associated in whichever order is cheaper (`(C·Sx)` first costs
-//! `N·nx·(M + ny)` multiply-adds). Three things make that fast:
+//! `N·nx·(M + ny/2)` multiply-adds, see the mirror pairs below). Four
+//! things make that fast:
 //!
 //! * **Sine tables without sines.** On the grid `x_i = i·a/(nx − 1)`,
 //!   `sin(mπx_i/a) = sin(π·(m·i mod 2(nx − 1)) / (nx − 1))`: every entry of
@@ -44,25 +45,36 @@
 //!   `m·ε`); the last grid point `x = a` keeps the textbook's value, whose
 //!   rounding noise (`sin(fl(mπ)) ≈ m·1e-16` instead of 0) is all there is
 //!   on a grid made only of edge points.
-//! * **A register-blocked product.** Each product is computed in tiles of
-//!   8 rows × 24 columns (AVX-512; 4 × 8 with AVX2) held in 24 vector
+//! * **Mirror pairs.** The table is exactly symmetric: row `ny − 1 − j` of
+//!   `Sy` is row `j` with the signs of the even-`n` terms flipped
+//!   (`sin(nπ − θ) = (−1)ⁿ⁺¹·sin θ`). So the product with `Sy` on the left
+//!   sums the odd-`n` terms (`O`) and the even-`n` terms (`E`) of row `j`
+//!   separately and writes `O + E` to row `j` and `O − E` to its mirror
+//!   image: half the multiply-adds of the larger product.
+//! * **A register-blocked product with FMA.** Each product is computed in
+//!   tiles of 8 rows × 24 columns (AVX-512; 4 × 12 with AVX2), or 4 row
+//!   pairs × 24 columns for the mirrored product, held in 24 vector
 //!   registers while the inner index runs over the whole sum: per step, 3
-//!   vector loads and 8 broadcasts feed 24 vector multiplies and 24 adds.
-//!   The hot loop is written once and compiled per instruction set
-//!   ([`kernels_core::Isa`], chosen at run time; see
-//!   [`Vectorized`](kernels_core::Vectorized)), multiply and add kept
-//!   separate, so every instruction set gives the same bits. It runs at
-//!   roughly 85 % of one core's multiply-plus-add peak.
+//!   vector loads and 8 broadcasts feed 24 fused multiply-adds. The right
+//!   factor is packed in column panels one tile wide, so every tile reads
+//!   one contiguous stream that stays in the L1 cache. The hot loop is
+//!   written once and compiled per instruction set ([`kernels_core::Isa`],
+//!   chosen at run time; see [`Vectorized`](kernels_core::Vectorized)): the
+//!   vector paths fuse multiply and add (as BLAS does, twice the peak of
+//!   separate instructions), the scalar path keeps them separate, so the
+//!   two agree to rounding (within 1e-14 of `w_max`, documented on
+//!   [`Navier`]'s `Vectorized` implementation), and AVX2 and AVX-512 give
+//!   the same bits.
 //! * **Chunks sized from the problem.** Output rows are cut into chunks of
-//!   a multiple of 8 rows (at least 4096 multiply-adds) for the backend; products under
-//!   2¹⁸ multiply-adds — the published case — are one chunk, because they
-//!   take about 10 µs, no longer than waking a second thread.
+//!   a multiple of 8 rows (4 row pairs) holding about a million
+//!   multiply-adds, but at least 16 chunks; products under 2¹⁸
+//!   multiply-adds — the published case — are one chunk, because they take
+//!   about 10 µs, no longer than waking a second thread.
 //!
 //! The result agrees with the quadruple loop to about 1e-14 of `w_max`
-//! (1.5e-15 for the published case, whose `w_max` is bit-identical to the
-//! quadruple loop's), and [`Navier::deflection_at`] evaluates one point term
-//! by term, bit-identical to the reference, for convergence studies with
-//! many terms.
+//! (1.5e-15 for the published case), and [`Navier::deflection_at`]
+//! evaluates one point term by term, bit-identical to the reference, for
+//! convergence studies with many terms.
 //!
 //! ## Choosing a backend
 //!
@@ -70,10 +82,12 @@
 //! runs on the calling thread, `navier.run::<Parallel>()` on rayon's current
 //! pool (wrap the call in [`rayon::ThreadPool::install`](kernels_core::rayon::ThreadPool::install)
 //! to choose the thread count). Chunk boundaries depend only on the problem
-//! size and every output element is summed in the same order, so both
-//! backends, every [`Schedule`](kernels_core::Schedule) and every thread
-//! count give bit-identical grids. Output rows cost the same, so the default
-//! schedule is static.
+//! size and every output element is summed in the same order, so on one
+//! instruction set both backends, every
+//! [`Schedule`](kernels_core::Schedule) and every thread count give
+//! bit-identical grids. Output rows cost the same, but the default schedule
+//! is guided, not static: on a shared machine a thread that waits for its
+//! core would otherwise hold back an equal half of the work.
 //!
 //! ## Tutorial
 //!
