@@ -1356,6 +1356,10 @@ fn montecarlo_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
 }
 
 /// Runs `case` on Parallel only and records its speed target.
+/// Larger cases faster than this (seconds) run the report's full repeat
+/// count instead of three.
+const QUICK_CASE_S: f64 = 0.05;
+
 fn large_row<C: Case>(
     cx: &mut Context<'_>,
     case: &C,
@@ -1368,9 +1372,17 @@ where
     Output<C>: Send,
 {
     progress(&format!("{title}: parallel"));
-    let mut options = RunOptions::new(BackendChoice::Parallel, cx.options.repeat.min(3));
-    options.threads = cx.options.threads;
-    let (record, _) = case.run(options)?;
+    // Three repeats bound the time of the slow cases; a millisecond case
+    // needs the full count for a stable median, and costs nothing.
+    let mut probe = RunOptions::new(BackendChoice::Parallel, 1);
+    probe.threads = cx.options.threads;
+    let quick = case.run(probe)?.0.median_s < QUICK_CASE_S;
+    let repeat = if quick {
+        cx.options.repeat
+    } else {
+        cx.options.repeat.min(3)
+    };
+    let (record, _) = case.run(RunOptions { repeat, ..probe })?;
     cx.target(title, key, quoted, record.median_s, goal);
     let mut row = Row::from_record(
         format!("{title} ({} {}/s)", si(record.throughput), record.unit),
