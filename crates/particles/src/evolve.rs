@@ -583,20 +583,17 @@ fn euler_avx2<const HOISTED: bool>(x: &mut [f64], y: &mut [f64], ang_speed: &[f6
     euler_lanes::<16, HOISTED>(x, y, ang_speed, steps);
 }
 
-/// The hot loop: Euler steps for a chunk of particles, `W` particles at a
-/// time. Within a group the step loop is outside and the lane loop inside,
-/// so the `W` independent sqrt/divide chains overlap and map onto SIMD
-/// lanes (the fixed-size lane loop is vectorised by the compiler for the
-/// enclosing function's instruction set: the same IEEE operations in the
-/// same order, so every width gives the same bits); unused lanes of the last
-/// group hold a parked particle `(1, 0)` with `t = 0`, which stays put and
-/// is never written back.
+/// Runs `f` on the particles in groups of exactly `W`, copied into arrays:
+/// `x`, `y` and the time factors `t = TIMESTEP·ang_speed`, written back
+/// afterwards. Unused lanes of a last, partial group copy the group's first
+/// particle: they follow its path, so they never take a slow path it would
+/// not take anyway, and are never written back.
 #[inline(always)]
-fn euler_lanes<const W: usize, const HOISTED: bool>(
+pub(crate) fn for_each_group<const W: usize>(
     x: &mut [f64],
     y: &mut [f64],
     ang_speed: &[f64],
-    steps: u64,
+    mut f: impl FnMut(&mut [f64; W], &mut [f64; W], &[f64; W]),
 ) {
     let groups = x
         .chunks_mut(W)
@@ -604,14 +601,34 @@ fn euler_lanes<const W: usize, const HOISTED: bool>(
         .zip(ang_speed.chunks(W));
     for ((xs, ys), ws) in groups {
         let k = xs.len();
-        let mut gx = [1.0; W];
-        let mut gy = [0.0; W];
-        let mut gt = [0.0; W];
+        let mut gx = [xs[0]; W];
+        let mut gy = [ys[0]; W];
+        let mut gt = [TIMESTEP * ws[0]; W];
         gx[..k].copy_from_slice(xs);
         gy[..k].copy_from_slice(ys);
         for (t, w) in gt.iter_mut().zip(ws) {
             *t = TIMESTEP * w;
         }
+        f(&mut gx, &mut gy, &gt);
+        xs.copy_from_slice(&gx[..k]);
+        ys.copy_from_slice(&gy[..k]);
+    }
+}
+
+/// The hot loop: Euler steps for a chunk of particles, `W` particles at a
+/// time ([`for_each_group`]). Within a group the step loop is outside and
+/// the lane loop inside, so the `W` independent sqrt/divide chains overlap
+/// and map onto SIMD lanes (the fixed-size lane loop is vectorised by the
+/// compiler for the enclosing function's instruction set: the same IEEE
+/// operations in the same order, so every width gives the same bits).
+#[inline(always)]
+fn euler_lanes<const W: usize, const HOISTED: bool>(
+    x: &mut [f64],
+    y: &mut [f64],
+    ang_speed: &[f64],
+    steps: u64,
+) {
+    for_each_group::<W>(x, y, ang_speed, |gx, gy, gt| {
         for _ in 0..steps {
             for lane in 0..W {
                 let (nx, ny) = if HOISTED {
@@ -623,9 +640,7 @@ fn euler_lanes<const W: usize, const HOISTED: bool>(
                 gy[lane] = ny;
             }
         }
-        xs.copy_from_slice(&gx[..k]);
-        ys.copy_from_slice(&gy[..k]);
-    }
+    });
 }
 
 /// Exact rotation of a chunk of particles over the time span `span`.
@@ -845,7 +860,7 @@ mod tests {
     }
 
     #[test]
-    fn parked_lane_does_not_move() {
+    fn a_zero_time_factor_leaves_a_particle_in_place() {
         let (x, y) = textbook_step(1.0, 0.0, 0.0);
         assert_eq!((x, y), (1.0, 0.0));
         let (x, y) = hoisted_step(1.0, 0.0, 0.0);

@@ -55,7 +55,7 @@
 
 use core::arch::x86_64::*;
 
-use crate::evolve::TIMESTEP;
+use crate::evolve::for_each_group;
 
 /// Independent 8-lane vectors stepped together: one step is a chain of about
 /// 90 cycles of latency, and four chains keep the FMA ports fed (six spill
@@ -76,10 +76,9 @@ const MIN_ABS: i32 = 0b1010;
 /// divisions on the FMA units; bit-identical to the scalar steps.
 ///
 /// `HOISTED` selects the hoisted step (`x − (t·y)/n`, `y + (t·x)/n`) instead
-/// of the textbook one (`x + t·(−y/n)`, `y + t·(x/n)`). Unused lanes of a
-/// last, partial group copy the group's first particle: they follow its
-/// path, so they never force the divider fallback it would not take anyway,
-/// and are never written back.
+/// of the textbook one (`x + t·(−y/n)`, `y + t·(x/n)`). Groups come from
+/// [`for_each_group`], whose padding lanes never force a divider fallback
+/// the group's first particle would not take anyway.
 ///
 /// # Safety
 /// The CPU must support AVX-512 F/DQ/VL/BW.
@@ -90,26 +89,14 @@ pub(crate) unsafe fn euler_avx512<const HOISTED: bool>(
     ang_speed: &[f64],
     steps: u64,
 ) {
-    let groups = x
-        .chunks_mut(GROUP)
-        .zip(y.chunks_mut(GROUP))
-        .zip(ang_speed.chunks(GROUP));
-    for ((xs, ys), ws) in groups {
-        let k = xs.len();
-        let mut gx = [xs[0]; GROUP];
-        let mut gy = [ys[0]; GROUP];
-        let mut gt = [TIMESTEP * ws[0]; GROUP];
-        gx[..k].copy_from_slice(xs);
-        gy[..k].copy_from_slice(ys);
-        for (t, w) in gt.iter_mut().zip(ws) {
-            *t = TIMESTEP * w;
-        }
+    for_each_group::<GROUP>(x, y, ang_speed, |gx, gy, gt| {
         // SAFETY: each `v * 8` offset leaves 8 values inside the 32-value
-        // group arrays.
+        // group arrays, and this closure runs inside this function, on a
+        // CPU with AVX-512 (the caller's contract).
         let load = |a: &[f64; GROUP], v: usize| unsafe { _mm512_loadu_pd(a.as_ptr().add(v * 8)) };
-        let mut vx: [__m512d; VECTORS] = core::array::from_fn(|v| load(&gx, v));
-        let mut vy: [__m512d; VECTORS] = core::array::from_fn(|v| load(&gy, v));
-        let vt: [__m512d; VECTORS] = core::array::from_fn(|v| load(&gt, v));
+        let mut vx: [__m512d; VECTORS] = core::array::from_fn(|v| load(gx, v));
+        let mut vy: [__m512d; VECTORS] = core::array::from_fn(|v| load(gy, v));
+        let vt: [__m512d; VECTORS] = core::array::from_fn(|v| load(gt, v));
         for _ in 0..steps {
             for v in 0..VECTORS {
                 (vx[v], vy[v]) = step::<HOISTED>(vx[v], vy[v], vt[v]);
@@ -122,9 +109,7 @@ pub(crate) unsafe fn euler_avx512<const HOISTED: bool>(
                 _mm512_storeu_pd(gy.as_mut_ptr().add(v * 8), vy[v]);
             }
         }
-        xs.copy_from_slice(&gx[..k]);
-        ys.copy_from_slice(&gy[..k]);
-    }
+    });
 }
 
 /// One Euler step of eight particles with time factors `t`.
