@@ -245,12 +245,6 @@ impl Diffusion2d {
     /// # Ok::<(), kernels_core::Error>(())
     /// ```
     pub fn run_with<B: Backend>(&mut self, steps: u64, schedule: Schedule) {
-        // Buffers are built aligned; only timing depends on this.
-        for buffer in [&mut self.current, &mut self.next] {
-            if buffer.as_ptr().align_offset(CACHE_LINE_BYTES) != 0 {
-                *buffer = aligned_copy(buffer.view());
-            }
-        }
         let time_block = (self.blocking.time_block as u64).min(steps) as usize;
         if time_block <= 1 {
             for _ in 0..steps {
