@@ -91,11 +91,13 @@ where
     F: Fn(usize, &mut [f64]) + Sync + Send,
 {
     let len = rows.checked_mul(cols).expect("table size overflows");
-    let mut data = Vec::with_capacity(len);
-    if let Some(rows_per_chunk) = ENTRIES_PER_CHUNK.checked_div(cols) {
+    let fill = |data: &mut [MaybeUninit<f64>]| {
+        let Some(rows_per_chunk) = ENTRIES_PER_CHUNK.checked_div(cols) else {
+            return;
+        };
         let rows_per_chunk = rows_per_chunk.max(1);
         B::for_each_chunk(
-            &mut data.spare_capacity_mut()[..len],
+            data,
             rows_per_chunk * cols,
             schedule,
             |chunk, out: &mut [MaybeUninit<f64>]| {
@@ -108,9 +110,23 @@ where
                 }
             },
         );
-    }
-    // SAFETY: the chunks cover all `len <= capacity` elements and every row
-    // of every chunk was written above (`len` is 0 if `cols` is).
+    };
+    // SAFETY: the chunks cover all `len` elements and every row of every
+    // chunk is written (`len` is 0 if `cols` is).
+    unsafe { uninit_buffer(len, fill) }
+}
+
+/// A new buffer of `len` values, handed to `fill` uninitialised: products
+/// and tables write every element once, so zeroing them first would only
+/// add a pass over memory (by one thread, before the parallel work).
+///
+/// # Safety
+/// `fill` must write every element of the slice it is given.
+unsafe fn uninit_buffer(len: usize, fill: impl FnOnce(&mut [MaybeUninit<f64>])) -> Vec<f64> {
+    let mut data = Vec::with_capacity(len);
+    fill(&mut data.spare_capacity_mut()[..len]);
+    // SAFETY: `fill` wrote all `len <= capacity` elements (the caller's
+    // contract).
     unsafe { data.set_len(len) };
     data
 }
@@ -214,41 +230,42 @@ impl Panels {
             .div_ceil(width)
             .checked_mul(panel_len)
             .expect("panel size overflows");
-        let mut data = Vec::with_capacity(len);
         let panels_per_chunk = (ENTRIES_PER_CHUNK / panel_len.max(1)).max(1);
-        B::for_each_chunk(
-            &mut data.spare_capacity_mut()[..len],
-            panels_per_chunk * panel_len,
-            schedule,
-            |chunk, out: &mut [MaybeUninit<f64>]| {
-                let first = chunk * panels_per_chunk * width;
-                let count = (cols - first).min(out.len() / rows.max(1));
-                let mut scratch = vec![0.0; count];
-                for row in 0..rows {
-                    f(row, first, &mut scratch);
-                    for (panel, values) in
-                        out.chunks_exact_mut(panel_len).zip(scratch.chunks(width))
-                    {
-                        let (start, padding) =
-                            panel[row * width..(row + 1) * width].split_at_mut(values.len());
-                        for (value, &x) in start.iter_mut().zip(values) {
-                            value.write(x);
-                        }
-                        for value in padding {
-                            value.write(0.0);
+        let fill = |data: &mut [MaybeUninit<f64>]| {
+            B::for_each_chunk(
+                data,
+                panels_per_chunk * panel_len,
+                schedule,
+                |chunk, out: &mut [MaybeUninit<f64>]| {
+                    let first = chunk * panels_per_chunk * width;
+                    let count = (cols - first).min(out.len() / rows.max(1));
+                    let mut scratch = vec![0.0; count];
+                    for row in 0..rows {
+                        f(row, first, &mut scratch);
+                        for (panel, values) in
+                            out.chunks_exact_mut(panel_len).zip(scratch.chunks(width))
+                        {
+                            let (start, padding) =
+                                panel[row * width..(row + 1) * width].split_at_mut(values.len());
+                            for (value, &x) in start.iter_mut().zip(values) {
+                                value.write(x);
+                            }
+                            for value in padding {
+                                value.write(0.0);
+                            }
                         }
                     }
-                }
-            },
-        );
-        // SAFETY: the chunks cover all `len <= capacity` elements. A chunk
+                },
+            );
+        };
+        // SAFETY: the chunks cover all `len` elements. A chunk
         // of `p` panels holds columns `first .. first + p · width`, of which
         // the `count` below `cols` fill `scratch`; `scratch.chunks(width)`
         // yields one piece per panel (`count > (p − 1) · width`, as only the
         // last panel of the matrix is partial), and each piece plus its
         // padding writes all `width` entries of the panel's row. Every row
-        // of every panel was written.
-        unsafe { data.set_len(len) };
+        // of every panel is written.
+        let data = unsafe { uninit_buffer(len, fill) };
         Panels {
             data,
             rows,
@@ -324,17 +341,12 @@ pub(crate) fn multiply<B: Backend>(
         .rows
         .checked_mul(right.cols)
         .expect("product buffer size overflows");
-    let mut buffer = Vec::with_capacity(len);
-    multiply_into::<B>(
-        left,
-        right,
-        tiling,
-        schedule,
-        &mut buffer.spare_capacity_mut()[..len],
-    );
-    // SAFETY: `multiply_into` wrote all `len <= capacity` elements.
-    unsafe { buffer.set_len(len) };
-    buffer
+    // SAFETY: `multiply_into` writes every element of its output.
+    unsafe {
+        uninit_buffer(len, |out| {
+            multiply_into::<B>(left, right, tiling, schedule, out)
+        })
+    }
 }
 
 /// `L · right` for a `rows × inner` left factor `L` given by its upper half
@@ -372,77 +384,75 @@ pub(crate) fn multiply_mirrored<B: Backend>(
     let len = rows
         .checked_mul(cols)
         .expect("product buffer size overflows");
-    let mut buffer = Vec::with_capacity(len);
-    let out = &mut buffer.spare_capacity_mut()[..len];
-    // Rows: 0 | top: 1 ..= pairs | middle (0 or 1 row) | bottom: the
-    // mirrors of the top rows, in reverse order | rows − 1.
-    let (first, rest) = out.split_at_mut(cols);
-    let (top, rest) = rest.split_at_mut(pairs * cols);
-    let (middle, rest) = rest.split_at_mut((upper.rows - 1 - pairs) * cols);
-    let (bottom, end) = rest.split_at_mut(pairs * cols);
-    let direct = |from: usize, count: usize, out: &mut [MaybeUninit<f64>]| {
-        let part = Left {
-            data: &upper.data[(from * upper.stride).min(upper.data.len())..],
-            rows: count,
-            ..upper
+    let fill = |out: &mut [MaybeUninit<f64>]| {
+        // Rows: 0 | top: 1 ..= pairs | middle (0 or 1 row) | bottom: the
+        // mirrors of the top rows, in reverse order | rows − 1.
+        let (first, rest) = out.split_at_mut(cols);
+        let (top, rest) = rest.split_at_mut(pairs * cols);
+        let (middle, rest) = rest.split_at_mut((upper.rows - 1 - pairs) * cols);
+        let (bottom, end) = rest.split_at_mut(pairs * cols);
+        let direct = |from: usize, count: usize, out: &mut [MaybeUninit<f64>]| {
+            let part = Left {
+                data: &upper.data[(from * upper.stride).min(upper.data.len())..],
+                rows: count,
+                ..upper
+            };
+            multiply_into::<B>(part, right, tiling, schedule, out);
         };
-        multiply_into::<B>(part, right, tiling, schedule, out);
-    };
-    direct(0, 1, first);
-    direct(1 + pairs, upper.rows - 1 - pairs, middle);
-    let last = Left {
-        data: last,
-        stride: inner,
-        rows: 1,
-    };
-    multiply_into::<B>(last, right, tiling, schedule, end);
-    if inner == 0 {
-        for value in top.iter_mut().chain(bottom.iter_mut()) {
-            value.write(0.0);
+        direct(0, 1, first);
+        direct(1 + pairs, upper.rows - 1 - pairs, middle);
+        let last = Left {
+            data: last,
+            stride: inner,
+            rows: 1,
+        };
+        multiply_into::<B>(last, right, tiling, schedule, end);
+        if inner == 0 {
+            for value in top.iter_mut().chain(bottom.iter_mut()) {
+                value.write(0.0);
+            }
+        } else if pairs > 0 && cols > 0 {
+            upper.check(inner);
+            let rows_per_chunk = rows_per_chunk(pairs, inner, cols, MIRRORED_ROW_ALIGN);
+            B::for_each_chunk(
+                MirroredRows { top, bottom },
+                rows_per_chunk * cols,
+                schedule,
+                |chunk, out: MirroredRows<'_>| {
+                    let first = 1 + chunk * rows_per_chunk;
+                    let count = out.top.len() / cols;
+                    let block = Block {
+                        out: out.top.as_mut_ptr().cast::<f64>(),
+                        // The mirror of this chunk's first row is the last row
+                        // of its bottom part.
+                        mirror: out.bottom[(count - 1) * cols..].as_mut_ptr().cast::<f64>(),
+                        out_row: cols,
+                        out_panel: right.width,
+                        cols,
+                        rows: count,
+                        l: upper.data[first * upper.stride..].as_ptr(),
+                        l_stride: upper.stride,
+                        r: right.data.as_ptr(),
+                        r_panel: right.panel_len(),
+                        width: right.width,
+                        inner,
+                        panels: right.count(),
+                    };
+                    // SAFETY: `block` describes this chunk's top rows and, in
+                    // reverse order, their mirrors in the bottom part (both
+                    // exclusively borrowed, `count` rows each; writing
+                    // initialises them), the matching rows of `upper` (rows
+                    // `first .. first + count <= 1 + pairs <= upper.rows`, in
+                    // bounds by `check`) and every panel of `right`. Columns
+                    // `0..cols` of every row and mirror row are written.
+                    unsafe { dispatch::<2>(tiling, &block) }
+                },
+            );
         }
-    } else if pairs > 0 && cols > 0 {
-        upper.check(inner);
-        let rows_per_chunk = rows_per_chunk(pairs, inner, cols, MIRRORED_ROW_ALIGN);
-        B::for_each_chunk(
-            MirroredRows { top, bottom },
-            rows_per_chunk * cols,
-            schedule,
-            |chunk, out: MirroredRows<'_>| {
-                let first = 1 + chunk * rows_per_chunk;
-                let count = out.top.len() / cols;
-                let block = Block {
-                    out: out.top.as_mut_ptr().cast::<f64>(),
-                    // The mirror of this chunk's first row is the last row
-                    // of its bottom part.
-                    mirror: out.bottom[(count - 1) * cols..].as_mut_ptr().cast::<f64>(),
-                    out_row: cols,
-                    out_panel: right.width,
-                    cols,
-                    rows: count,
-                    l: upper.data[first * upper.stride..].as_ptr(),
-                    l_stride: upper.stride,
-                    r: right.data.as_ptr(),
-                    r_panel: right.panel_len(),
-                    width: right.width,
-                    inner,
-                    panels: right.count(),
-                };
-                // SAFETY: `block` describes this chunk's top rows and, in
-                // reverse order, their mirrors in the bottom part (both
-                // exclusively borrowed, `count` rows each; writing
-                // initialises them), the matching rows of `upper` (rows
-                // `first .. first + count <= 1 + pairs <= upper.rows`, in
-                // bounds by `check`) and every panel of `right`. Columns
-                // `0..cols` of every row and mirror row are written.
-                unsafe { dispatch::<2>(tiling, &block) }
-            },
-        );
-    }
-    // SAFETY: every one of the `len <= capacity` elements was written above:
-    // rows 0, `rows − 1` and the middle by `multiply_into`, the pairs by the
-    // chunks (or as zeros).
-    unsafe { buffer.set_len(len) };
-    buffer
+    };
+    // SAFETY: `fill` writes every element: rows 0, `rows − 1` and the middle
+    // by `multiply_into`, the pairs by the chunks (or as zeros).
+    unsafe { uninit_buffer(len, fill) }
 }
 
 /// The two halves of a mirrored product's output, split together: `top`
@@ -555,48 +565,49 @@ pub(crate) fn multiply_packed<B: Backend>(
         .count()
         .checked_mul(panel_len)
         .expect("panel size overflows");
-    let mut data = Vec::with_capacity(len);
-    let out = &mut data.spare_capacity_mut()[..len];
-    if inner == 0 {
-        for value in out {
-            value.write(0.0);
+    let fill = |out: &mut [MaybeUninit<f64>]| {
+        if inner == 0 {
+            for value in out {
+                value.write(0.0);
+            }
+        } else if len > 0 {
+            left.check(inner);
+            let panels_per_chunk = panels_per_chunk(right.count(), rows, inner, width);
+            B::for_each_chunk(
+                out,
+                panels_per_chunk * panel_len,
+                schedule,
+                |chunk, out: &mut [MaybeUninit<f64>]| {
+                    let first = chunk * panels_per_chunk;
+                    let panels = out.len() / panel_len;
+                    let block = Block {
+                        out: out.as_mut_ptr().cast::<f64>(),
+                        mirror: std::ptr::null_mut(),
+                        out_row: width,
+                        out_panel: panel_len,
+                        cols: panels * width,
+                        rows,
+                        l: left.data.as_ptr(),
+                        l_stride: left.stride,
+                        r: right.data[first * right.panel_len()..].as_ptr(),
+                        r_panel: right.panel_len(),
+                        width,
+                        inner,
+                        panels,
+                    };
+                    // SAFETY: `block` describes this chunk's panels of the
+                    // output (exclusively borrowed; writing initialises them),
+                    // all rows of `left` (in bounds by `check`) and the matching
+                    // panels of `right` (`first + panels <= right.count()`). All
+                    // `panels · width` columns of every row are written.
+                    unsafe { dispatch::<1>(tiling, &block) }
+                },
+            );
         }
-    } else if len > 0 {
-        left.check(inner);
-        let panels_per_chunk = panels_per_chunk(right.count(), rows, inner, width);
-        B::for_each_chunk(
-            out,
-            panels_per_chunk * panel_len,
-            schedule,
-            |chunk, out: &mut [MaybeUninit<f64>]| {
-                let first = chunk * panels_per_chunk;
-                let panels = out.len() / panel_len;
-                let block = Block {
-                    out: out.as_mut_ptr().cast::<f64>(),
-                    mirror: std::ptr::null_mut(),
-                    out_row: width,
-                    out_panel: panel_len,
-                    cols: panels * width,
-                    rows,
-                    l: left.data.as_ptr(),
-                    l_stride: left.stride,
-                    r: right.data[first * right.panel_len()..].as_ptr(),
-                    r_panel: right.panel_len(),
-                    width,
-                    inner,
-                    panels,
-                };
-                // SAFETY: `block` describes this chunk's panels of the
-                // output (exclusively borrowed; writing initialises them),
-                // all rows of `left` (in bounds by `check`) and the matching
-                // panels of `right` (`first + panels <= right.count()`). All
-                // `panels · width` columns of every row are written.
-                unsafe { dispatch::<1>(tiling, &block) }
-            },
-        );
-    }
-    // SAFETY: every one of the `len <= capacity` elements was written above.
-    unsafe { data.set_len(len) };
+    };
+    // SAFETY: `fill` writes every element: zeros, or all columns of every
+    // row of every panel.
+    let data = unsafe { uninit_buffer(len, fill) };
     Panels {
         data,
         rows,
