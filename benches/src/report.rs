@@ -1373,16 +1373,14 @@ where
 {
     progress(&format!("{title}: parallel"));
     // Three repeats bound the time of the slow cases; a millisecond case
-    // needs the full count for a stable median, and costs nothing.
-    let mut probe = RunOptions::new(BackendChoice::Parallel, 1);
-    probe.threads = cx.options.threads;
-    let quick = case.run(probe)?.0.median_s < QUICK_CASE_S;
-    let repeat = if quick {
-        cx.options.repeat
-    } else {
-        cx.options.repeat.min(3)
-    };
-    let (record, _) = case.run(RunOptions { repeat, ..probe })?;
+    // needs the full count for a stable median, and costs little to rerun.
+    let mut options = RunOptions::new(BackendChoice::Parallel, cx.options.repeat.min(3));
+    options.threads = cx.options.threads;
+    let (mut record, _) = case.run(options)?;
+    if record.median_s < QUICK_CASE_S && cx.options.repeat > options.repeat {
+        options.repeat = cx.options.repeat;
+        record = case.run(options)?.0;
+    }
     cx.target(title, key, quoted, record.median_s, goal);
     let mut row = Row::from_record(
         format!("{title} ({} {}/s)", si(record.throughput), record.unit),
