@@ -1,0 +1,92 @@
+//! Small cases that reach every `unsafe` block of the crate on every
+//! instruction set this build supports, sized for Miri (`.ci/run` runs this
+//! file under `cargo miri test` with the vector instruction sets enabled);
+//! under plain `cargo test` they are a quick extra check.
+
+use diffusion::{Boundary, Case1d, Case2d, ffi, reference};
+use kernels_core::testing::in_pool;
+use kernels_core::{Isa, Kernel, Parallel, Serial, Vectorized};
+use ndarray::{Array1, Array2};
+
+fn wavy(rows: usize, cols: usize) -> Array2<f64> {
+    Array2::from_shape_fn((rows, cols), |(i, j)| {
+        ((i * 31 + j * 17) % 23) as f64 * 0.11 - 1.2
+    })
+}
+
+#[test]
+fn blocked_2d_runs_match_the_reference_on_every_isa() {
+    // 19 columns: two 8-lane vectors and a tail; whole rows and strips.
+    let initial = wavy(7, 19);
+    for boundary in Boundary::ALL {
+        let expected = reference::run_2d(initial.view(), 0.9, 0.27, boundary, 4);
+        for isa in Isa::supported() {
+            for (time_block, strip_cols) in [(1, 19), (3, 19), (2, 8)] {
+                let case = Case2d::new(initial.clone(), 0.9, 0.27, boundary, 4)
+                    .unwrap()
+                    .with_isa(isa)
+                    .unwrap()
+                    .with_time_block(time_block)
+                    .unwrap()
+                    .with_band_rows(3)
+                    .unwrap()
+                    .with_strip_cols(strip_cols)
+                    .unwrap();
+                let what = format!("{boundary} {isa} T={time_block} W={strip_cols}");
+                assert_eq!(case.run::<Serial>(), expected, "{what}");
+                assert_eq!(
+                    in_pool(2, || case.run::<Parallel>()),
+                    expected,
+                    "{what} parallel"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn one_d_runs_match_the_reference_on_every_isa() {
+    let initial = Array1::from_shape_fn(29, |i| (i as f64 * 0.41).cos());
+    for boundary in Boundary::ALL {
+        let expected = reference::run_1d(initial.view(), 1.0, 0.45, boundary, 3);
+        for isa in Isa::supported() {
+            let case = Case1d::new(initial.clone(), 1.0, 0.45, boundary, 3)
+                .unwrap()
+                .with_isa(isa)
+                .unwrap()
+                .with_chunk_len(11)
+                .unwrap();
+            assert_eq!(case.run::<Serial>(), expected, "{boundary} {isa}");
+            assert_eq!(
+                in_pool(2, || case.run::<Parallel>()),
+                expected,
+                "{boundary} {isa} parallel"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_c_abi_matches_the_c_loop() {
+    let (nx, ny) = (5, 13);
+    let initial = wavy(nx, ny);
+    let input = initial.as_slice().unwrap();
+    let mut output = input.to_vec();
+    // SAFETY: both buffers hold nx·ny doubles and do not overlap.
+    let status = unsafe {
+        ffi::evolve(
+            nx as i32,
+            ny as i32,
+            input.as_ptr(),
+            output.as_mut_ptr(),
+            0.8,
+            0.3,
+        )
+    };
+    assert_eq!(status, ffi::EVOLVE_OK);
+    let expected = reference::step_2d(initial.view(), 0.8, 0.3, Boundary::Fixed);
+    assert_eq!(output, expected.into_raw_vec_and_offset().0);
+    // SAFETY: a null input is rejected before anything is read or written.
+    let status = unsafe { ffi::evolve(2, 2, std::ptr::null(), output.as_mut_ptr(), 0.8, 0.3) };
+    assert_eq!(status, ffi::EVOLVE_ERR_NULL_INPUT);
+}
