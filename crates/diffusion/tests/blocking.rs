@@ -2,7 +2,7 @@
 //! temporally blocked runs with any time block and band height, on Serial
 //! and Parallel with several thread counts — always bit-identical.
 
-use diffusion::{Boundary, Case1d, Case2d, Diffusion2d, ffi, reference};
+use diffusion::{Boundary, Case1d, Case2d, Diffusion2d, reference};
 use kernels_core::testing::{THREAD_COUNTS, in_pool};
 use kernels_core::{Isa, Kernel, Parallel, Schedule, Serial, Vectorized};
 use ndarray::Array2;
@@ -125,28 +125,6 @@ fn every_isa_gives_the_reference_bits_in_1d() {
             }
         }
     }
-}
-
-#[test]
-fn evolve_uses_the_vector_loop_and_matches_the_c_loop() {
-    let (nx, ny) = (7, 29);
-    let initial = wavy(nx, ny);
-    let input = initial.as_slice().unwrap();
-    let mut output = input.to_vec();
-    // SAFETY: both buffers hold nx·ny doubles and do not overlap.
-    let status = unsafe {
-        ffi::evolve(
-            nx as i32,
-            ny as i32,
-            input.as_ptr(),
-            output.as_mut_ptr(),
-            0.8,
-            0.3,
-        )
-    };
-    assert_eq!(status, ffi::EVOLVE_OK);
-    let expected = reference::step_2d(initial.view(), 0.8, 0.3, Boundary::Fixed);
-    assert_eq!(output, expected.into_raw_vec_and_offset().0);
 }
 
 #[test]
