@@ -68,7 +68,7 @@
 //!   divisions onto the FMA units with a reciprocal estimate, one Newton
 //!   correction and an exact midpoint test on the FMA remainder: still the
 //!   correctly rounded quotient in every lane (the proof is in the source's
-//!   `fma_exact` module), about a third faster. [`Method::Hoisted`] runs the
+//!   `fma_exact` module), about twice as fast. [`Method::Hoisted`] runs the
 //!   same loops.
 //! * **Threads.** Chunks of 64 particles run on the [`Parallel`] backend.
 //!   Chunks depend only on the particle count, so every thread count gives
