@@ -778,6 +778,64 @@ mod tests {
         }
     }
 
+    /// `steps` single steps of the scalar loop, `k = 0.2`: what a blocked
+    /// pass must reproduce bit for bit.
+    fn single_steps(
+        input: &[f64],
+        shape: (usize, usize),
+        boundary: Boundary,
+        steps: usize,
+    ) -> Vec<f64> {
+        let mut expected = input.to_vec();
+        let mut next = input.to_vec();
+        for _ in 0..steps {
+            step_2d::<Serial>(
+                Isa::Scalar,
+                &expected,
+                &mut next,
+                shape,
+                0.2,
+                boundary,
+                1,
+                Schedule::Static,
+            );
+            expected.copy_from_slice(&next);
+        }
+        expected
+    }
+
+    /// One blocked pass of `steps` steps (`k = 0.2`) on two threads with
+    /// the given band height and strip width.
+    fn blocked_pass(
+        isa: Isa,
+        input: &[f64],
+        shape: (usize, usize),
+        boundary: Boundary,
+        steps: usize,
+        (band_rows, strip_cols): (usize, usize),
+    ) -> Vec<f64> {
+        let blocking = Blocking {
+            time_block: steps,
+            band_rows,
+            strip_cols,
+        };
+        let scratch = Scratch::for_run(2, blocking, shape.1);
+        let mut out = input.to_vec();
+        pass_2d::<Parallel>(
+            isa,
+            input,
+            &mut out,
+            shape,
+            0.2,
+            boundary,
+            steps,
+            blocking,
+            &scratch,
+            Schedule::Dynamic,
+        );
+        out
+    }
+
     #[test]
     fn padded_blocked_passes_match_single_steps_at_4k_widths() {
         // Widths around 512 (rows exactly 4 KiB apart in the user's grid),
@@ -789,44 +847,12 @@ mod tests {
                 .map(|x| ((x * 37) % 101) as f64 * 0.01 - 0.3)
                 .collect();
             for boundary in Boundary::ALL {
+                let steps = 4;
+                let expected = single_steps(&input, (rows, cols), boundary, steps);
                 for isa in Isa::supported() {
-                    let steps = 4;
-                    let mut expected = input.clone();
-                    let mut next = input.clone();
-                    for _ in 0..steps {
-                        step_2d::<Serial>(
-                            Isa::Scalar,
-                            &expected,
-                            &mut next,
-                            (rows, cols),
-                            0.2,
-                            boundary,
-                            1,
-                            Schedule::Static,
-                        );
-                        expected.copy_from_slice(&next);
-                    }
-                    for (band_rows, strip_cols) in [(1, cols), (3, 64), (7, 200)] {
-                        let blocking = Blocking {
-                            time_block: steps,
-                            band_rows,
-                            strip_cols,
-                        };
-                        let scratch = Scratch::for_run(2, blocking, cols);
-                        let mut out = input.clone();
-                        pass_2d::<Parallel>(
-                            isa,
-                            &input,
-                            &mut out,
-                            (rows, cols),
-                            0.2,
-                            boundary,
-                            steps,
-                            blocking,
-                            &scratch,
-                            Schedule::Dynamic,
-                        );
-                        assert!(out == expected, "{cols} {boundary} {isa} B={band_rows}");
+                    for tile in [(1, cols), (3, 64), (7, 200)] {
+                        let out = blocked_pass(isa, &input, (rows, cols), boundary, steps, tile);
+                        assert!(out == expected, "{cols} {boundary} {isa} {tile:?}");
                     }
                 }
             }
@@ -869,43 +895,12 @@ mod tests {
                     continue;
                 }
                 for steps in [1, 2, 9] {
-                    let mut expected = input.clone();
-                    let mut next = input.clone();
-                    for _ in 0..steps {
-                        step_2d::<Serial>(
-                            Isa::Scalar,
-                            &expected,
-                            &mut next,
-                            (rows, cols),
-                            0.2,
-                            boundary,
-                            1,
-                            Schedule::Static,
-                        );
-                        expected.copy_from_slice(&next);
-                    }
+                    let expected = single_steps(&input, (rows, cols), boundary, steps);
                     for isa in Isa::supported() {
-                        for (band_rows, strip_cols) in [(2, 8), (5, 16), (rows, 1), (3, 24)] {
-                            let blocking = Blocking {
-                                time_block: steps,
-                                band_rows,
-                                strip_cols,
-                            };
-                            let scratch = Scratch::for_run(2, blocking, cols);
-                            let mut out = input.clone();
-                            pass_2d::<Parallel>(
-                                isa,
-                                &input,
-                                &mut out,
-                                (rows, cols),
-                                0.2,
-                                boundary,
-                                steps,
-                                blocking,
-                                &scratch,
-                                Schedule::Dynamic,
-                            );
-                            let what = format!("{rows}×{cols} {boundary} {isa} {blocking:?}");
+                        for tile in [(2, 8), (5, 16), (rows, 1), (3, 24)] {
+                            let out =
+                                blocked_pass(isa, &input, (rows, cols), boundary, steps, tile);
+                            let what = format!("{rows}×{cols} {boundary} {isa} T={steps} {tile:?}");
                             assert!(out == expected, "{what}");
                         }
                     }
