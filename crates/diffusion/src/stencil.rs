@@ -359,6 +359,77 @@ fn window((row, zero): (&[f64], isize), from: isize, len: usize) -> &[f64] {
     &row[from..from + len]
 }
 
+/// Where a band finds the rows of each time level: level 0 is the input
+/// grid, levels `1..T` live in rings of three scratch rows each.
+///
+/// Methods rather than closures so that they are inlined into the
+/// instruction-set-specific loop: as closures one of them stayed an
+/// out-of-line call, three per row update, which cost about 15% of a run
+/// on narrow grids.
+#[derive(Clone, Copy)]
+struct LevelRows<'a> {
+    input: &'a [f64],
+    rows: isize,
+    cols: usize,
+    /// Values between consecutive scratch rows.
+    stride: usize,
+    /// A multiple of 3 that makes every virtual row index used positive.
+    lift: isize,
+    fixed: bool,
+}
+
+impl<'a> LevelRows<'a> {
+    /// Grid row `w` (at most `T` rows outside the grid, wrapped).
+    #[inline(always)]
+    fn input_row(self, w: isize) -> &'a [f64] {
+        let n = self.rows;
+        // Wrap without a division in the usual case.
+        let near = if w < 0 {
+            w + n
+        } else if w >= n {
+            w - n
+        } else {
+            w
+        };
+        let r = if (0..n).contains(&near) {
+            near as usize
+        } else {
+            w.rem_euclid(n) as usize
+        };
+        &self.input[r * self.cols..(r + 1) * self.cols]
+    }
+
+    /// Offset of virtual row `w`'s slot within its level's ring, without a
+    /// signed remainder.
+    #[inline(always)]
+    fn slot(self, w: isize) -> usize {
+        (w + self.lift) as usize % 3 * self.stride
+    }
+
+    /// Row `x` of level `level − 1` (from the input for level 0 and for the
+    /// fixed edge rows), and the virtual column at its index 0; `below`
+    /// holds the rings of levels `1..level`, `base` is the virtual column
+    /// at a scratch row's index 0.
+    #[inline(always)]
+    fn previous<'s>(
+        self,
+        below: &'s [f64],
+        level: usize,
+        base: isize,
+        x: isize,
+    ) -> (&'s [f64], isize)
+    where
+        'a: 's,
+    {
+        if level == 1 || (self.fixed && (x == 0 || x == self.rows - 1)) {
+            (self.input_row(x), 0)
+        } else {
+            let at = (level - 2) * 3 * self.stride + self.slot(x);
+            (&below[at..at + self.stride], base)
+        }
+    }
+}
+
 /// One band of a temporally blocked pass, as dispatched work.
 struct Band<'a> {
     out: &'a mut [f64],
@@ -479,26 +550,15 @@ impl WithLanes for Band<'_> {
         let ring = 3 * stride;
         let whole = strips(cols, strip_cols).nth(1).is_none();
         let pad = if whole { 0 } else { strip_pad(steps) as isize };
-        let input_row = |w: isize| {
-            // `w` is at most `T` rows outside the grid: wrap without a
-            // division in the usual case.
-            let near = if w < 0 {
-                w + n
-            } else if w >= n {
-                w - n
-            } else {
-                w
-            };
-            let r = if (0..n).contains(&near) {
-                near as usize
-            } else {
-                w.rem_euclid(n) as usize
-            };
-            &input[r * cols..(r + 1) * cols]
+        let level_rows = LevelRows {
+            input,
+            rows: n,
+            cols,
+            stride,
+            lift: 3 * (big_t + 1),
+            fixed,
         };
-        // Ring rows by virtual row index, without a signed remainder.
-        let lift = 3 * (big_t as usize + 1);
-        let slot = |w: isize| (w + lift as isize) as usize % 3 * stride;
+        let slot = |w: isize| level_rows.slot(w);
         for (c0, c1) in strips(cols, strip_cols) {
             let (c0, c1) = (c0 as isize, c1 as isize);
             // Virtual column `x` of a scratch row sits at `x − base`.
@@ -524,16 +584,7 @@ impl WithLanes for Band<'_> {
                     }
                     let level = t as usize;
                     let (below_levels, this_and_above) = scratch.split_at_mut((level - 1) * ring);
-                    // Row `x` of level `t − 1`, and the virtual column at
-                    // its index 0.
-                    let prev = |x: isize| -> (&[f64], isize) {
-                        if t == 1 || (fixed && (x == 0 || x == n - 1)) {
-                            (input_row(x), 0)
-                        } else {
-                            let at = (level - 2) * ring + slot(x);
-                            (&below_levels[at..at + stride], base)
-                        }
-                    };
+                    let prev = |x: isize| level_rows.previous(below_levels, level, base, x);
                     let (c, above, below) = (prev(w), prev(w - 1), prev(w + 1));
                     let (a, b) = computed(t);
                     let len = (b - a) as usize;
