@@ -21,10 +21,11 @@
 //! 1. `r ≈ 1/n` comes from `s`, not from `n`: `vrsqrt14pd` (relative error
 //!    below 2⁻¹⁴, as Intel specifies) and one Newton step give `1/√s` to
 //!    `1.5·2⁻²⁸ + 2⁻⁴³` plus three roundings of 2⁻⁵³ (see [`inverse_sqrt`]),
-//!    and `n` is within 2⁻⁵³ of `√s`, so `|1 − n·r| ≤ μ = 1.5·2⁻²⁸ + 2⁻⁴²`. Computing `r` from `s`
-//!    lets it run on the FMA ports while the divider is still busy with the
-//!    square root, instead of after it: the step's chain of dependent
-//!    instructions, which limits this loop, is about a fifth shorter.
+//!    and `n` is within 2⁻⁵³ of `√s`, so `|1 − n·r| ≤ μ = 1.5·2⁻²⁸ + 2⁻⁴²`.
+//!    Computing `r` from `s` lets it run on the FMA ports while the divider
+//!    is still busy with the square root, instead of after it: one step's
+//!    chain of dependent instructions, which bounded this loop, is about a
+//!    fifth shorter.
 //! 2. `q₀ = RN(a·r)` is then within `|t|·(μ + 2⁻⁵³)` of `t`. The correction
 //!    `q₁ = RN(q₀ + RN(a − q₀·n)·r)` (two FMAs) multiplies that error by at
 //!    most `μ + 2⁻⁵²` (the factor `1 − n·r`, plus the rounding of the
