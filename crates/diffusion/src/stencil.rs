@@ -558,7 +558,6 @@ impl WithLanes for Band<'_> {
             lift: 3 * (big_t + 1),
             fixed,
         };
-        let slot = |w: isize| level_rows.slot(w);
         for (c0, c1) in strips(cols, strip_cols) {
             let (c0, c1) = (c0 as isize, c1 as isize);
             // Virtual column `x` of a scratch row sits at `x − base`.
@@ -592,7 +591,7 @@ impl WithLanes for Band<'_> {
                         let start = (w - r0) as usize * cols + a as usize;
                         &mut out[start..start + len]
                     } else {
-                        let at = slot(w) + (a - base) as usize;
+                        let at = level_rows.slot(w) + (a - base) as usize;
                         &mut this_and_above[at..at + len]
                     };
                     if whole {
@@ -626,7 +625,7 @@ impl WithLanes for Band<'_> {
                         // Edge columns never change: carry them up, next to
                         // the computed ones.
                         let (row, zero) = c;
-                        let at = slot(w);
+                        let at = level_rows.slot(w);
                         for x in [a - 1, b] {
                             if x == 0 || x == m - 1 {
                                 this_and_above[at + (x - base) as usize] = row[(x - zero) as usize];

@@ -292,6 +292,19 @@ mod tests {
         })
     }
 
+    /// Asserts that every lane of `q` has the bits of `a / n`.
+    fn assert_divisions(q: [f64; 8], a: [f64; 8], n: [f64; 8]) {
+        for i in 0..8 {
+            assert_eq!(
+                q[i].to_bits(),
+                (a[i] / n[i]).to_bits(),
+                "{} / {}",
+                a[i],
+                n[i]
+            );
+        }
+    }
+
     /// Runs `quotients` on eight lanes for the divisors `n`, or returns
     /// `None` without AVX-512.
     fn fma_quotients(a: [f64; 8], b: [f64; 8], n: [f64; 8]) -> Option<([f64; 8], [f64; 8])> {
@@ -338,22 +351,8 @@ mod tests {
         let Some((qa, qb)) = fma_quotients(a, b, n) else {
             return false;
         };
-        for i in 0..8 {
-            assert_eq!(
-                qa[i].to_bits(),
-                (a[i] / n[i]).to_bits(),
-                "{} / {}",
-                a[i],
-                n[i]
-            );
-            assert_eq!(
-                qb[i].to_bits(),
-                (b[i] / n[i]).to_bits(),
-                "{} / {}",
-                b[i],
-                n[i]
-            );
-        }
+        assert_divisions(qa, a, n);
+        assert_divisions(qb, b, n);
         true
     }
 
@@ -375,15 +374,7 @@ mod tests {
             usable
         };
         assert_eq!(usable, u8::MAX, "{a:?} / {n:?}");
-        for i in 0..8 {
-            assert_eq!(
-                q[i].to_bits(),
-                (a[i] / n[i]).to_bits(),
-                "{} / {}",
-                a[i],
-                n[i]
-            );
-        }
+        assert_divisions(q, a, n);
         true
     }
 
