@@ -4,8 +4,8 @@
 //! under plain `cargo test` they are a quick extra check.
 
 use diffusion::{Boundary, Case1d, Case2d, ffi, reference};
-use kernels_core::testing::in_pool;
-use kernels_core::{Isa, Kernel, Parallel, Serial, Vectorized};
+use kernels_core::testing::assert_serial_and_parallel_give;
+use kernels_core::{Isa, Vectorized};
 use ndarray::{Array1, Array2};
 
 fn wavy(rows: usize, cols: usize) -> Array2<f64> {
@@ -33,12 +33,7 @@ fn blocked_2d_runs_match_the_reference_on_every_isa() {
                     .with_strip_cols(strip_cols)
                     .unwrap();
                 let what = format!("{boundary} {isa} T={time_block} W={strip_cols}");
-                assert_eq!(case.run::<Serial>(), expected, "{what}");
-                assert_eq!(
-                    in_pool(2, || case.run::<Parallel>()),
-                    expected,
-                    "{what} parallel"
-                );
+                assert_serial_and_parallel_give(&case, &expected, &what);
             }
         }
     }
@@ -56,12 +51,7 @@ fn one_d_runs_match_the_reference_on_every_isa() {
                 .unwrap()
                 .with_chunk_len(11)
                 .unwrap();
-            assert_eq!(case.run::<Serial>(), expected, "{boundary} {isa}");
-            assert_eq!(
-                in_pool(2, || case.run::<Parallel>()),
-                expected,
-                "{boundary} {isa} parallel"
-            );
+            assert_serial_and_parallel_give(&case, &expected, &format!("{boundary} {isa}"));
         }
     }
 }

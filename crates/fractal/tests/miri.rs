@@ -4,8 +4,8 @@
 //! under plain `cargo test` they are a quick extra check.
 
 use fractal::{Grid, Julia, Mandelbrot, Region, escape_count};
-use kernels_core::testing::in_pool;
-use kernels_core::{Isa, Kernel, Parallel, Serial, Vectorized};
+use kernels_core::testing::assert_serial_and_parallel_give;
+use kernels_core::{Isa, Kernel, Serial, Vectorized};
 use ndarray::Array2;
 use num_complex::Complex64;
 
@@ -24,12 +24,7 @@ fn julia_matches_the_plain_loop_on_every_isa() {
     for isa in Isa::supported() {
         for shortcuts in [true, false] {
             let kernel = julia.with_isa(isa).unwrap().with_shortcuts(shortcuts);
-            assert_eq!(kernel.run::<Serial>(), expected, "{isa} {shortcuts}");
-            assert_eq!(
-                in_pool(2, || kernel.run::<Parallel>()),
-                expected,
-                "{isa} {shortcuts} parallel"
-            );
+            assert_serial_and_parallel_give(&kernel, &expected, &format!("{isa} {shortcuts}"));
         }
     }
 }
@@ -46,12 +41,7 @@ fn mandelbrot_matches_the_scalar_path_on_every_isa() {
     for isa in Isa::supported() {
         for shortcuts in [true, false] {
             let kernel = mandelbrot.with_isa(isa).unwrap().with_shortcuts(shortcuts);
-            assert_eq!(kernel.run::<Serial>(), expected, "{isa} {shortcuts}");
-            assert_eq!(
-                in_pool(2, || kernel.run::<Parallel>()),
-                expected,
-                "{isa} {shortcuts} parallel"
-            );
+            assert_serial_and_parallel_give(&kernel, &expected, &format!("{isa} {shortcuts}"));
         }
     }
 }
