@@ -25,6 +25,48 @@ pub(crate) trait Lanes: Copy + Send + Sync {
     fn run_2d(self, out: &mut [f64], c: &[f64], nb: [&[f64]; 4], k: f64);
     /// 1-D update: `out[j] = c[j] + k·(n1[j] + n2[j] − 2·c[j])`.
     fn run_1d(self, out: &mut [f64], c: &[f64], n1: &[f64], n2: &[f64], k: f64);
+
+    /// One whole row of a periodic 2-D step: for every `j < m = out.len()`,
+    /// `out[j]` is the update of `c[j]` with neighbours, in the roll order,
+    /// `above[j]`, `below[j]`, `c[(j − 1) mod m]`, `c[(j + 1) mod m]`. The
+    /// input rows must be at least `m` long.
+    #[inline(always)]
+    fn run_2d_periodic_row(self, out: &mut [f64], c: &[f64], above: &[f64], below: &[f64], k: f64) {
+        periodic_row_by_slices(self, out, c, above, below, k);
+    }
+}
+
+/// [`Lanes::run_2d_periodic_row`] from shifted views of `c`: the two cells
+/// whose neighbour wraps one by one, the rest with [`Lanes::run_2d`].
+#[inline(always)]
+fn periodic_row_by_slices<L: Lanes>(
+    lanes: L,
+    out: &mut [f64],
+    c: &[f64],
+    above: &[f64],
+    below: &[f64],
+    k: f64,
+) {
+    let m = out.len();
+    if m == 0 {
+        return;
+    }
+    // roll(u, +1, 0)[i] = u[i − 1] comes first, then u[i + 1], then
+    // roll(u, +1, 1)[j] = u[j − 1], then u[j + 1].
+    out[0] = cell_2d(c[0], above[0], below[0], c[m - 1], c[1 % m], k);
+    if m >= 2 {
+        let j = m - 1;
+        out[j] = cell_2d(c[j], above[j], below[j], c[j - 1], c[0], k);
+    }
+    if m >= 3 {
+        let mid = 1..m - 1;
+        lanes.run_2d(
+            &mut out[mid.clone()],
+            &c[mid.clone()],
+            [&above[mid.clone()], &below[mid], &c[..m - 2], &c[2..m]],
+            k,
+        );
+    }
 }
 
 /// One 2-D update, in the reference's operation order.
@@ -83,13 +125,14 @@ pub(crate) use x86::{Avx2, Avx512};
 mod x86 {
     use std::arch::x86_64::{
         __m256d, __m512d, _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_set1_pd,
-        _mm256_storeu_pd, _mm256_sub_pd, _mm512_add_pd, _mm512_loadu_pd, _mm512_mul_pd,
-        _mm512_set1_pd, _mm512_storeu_pd, _mm512_sub_pd,
+        _mm256_storeu_pd, _mm256_sub_pd, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
+        _mm512_castsi512_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_storeu_pd,
+        _mm512_sub_pd,
     };
 
     use kernels_core::Isa;
 
-    use super::{Lanes, tail_1d, tail_2d};
+    use super::{Lanes, periodic_row_by_slices, tail_1d, tail_2d};
 
     /// Proof that the CPU supports AVX2 + FMA ([`Isa::Avx2`]): 4 lanes.
     #[derive(Debug, Clone, Copy)]
@@ -122,8 +165,24 @@ mod x86 {
     /// than one vector take the scalar loop.
     macro_rules! vector_lanes {
         ($token:ty, $v:ty, $w:expr, $load:ident, $store:ident, $set1:ident, $add:ident,
-         $sub:ident, $mul:ident) => {
+         $sub:ident, $mul:ident $(, periodic_row: $periodic_row:ident)?) => {
             impl Lanes for $token {
+                $(
+                    #[inline(always)]
+                    fn run_2d_periodic_row(
+                        self,
+                        out: &mut [f64],
+                        c: &[f64],
+                        above: &[f64],
+                        below: &[f64],
+                        k: f64,
+                    ) {
+                        if self.$periodic_row(out, c, above, below, k).is_none() {
+                            periodic_row_by_slices(self, out, c, above, below, k);
+                        }
+                    }
+                )?
+
                 #[inline(always)]
                 fn run_2d(self, out: &mut [f64], c: &[f64], nb: [&[f64]; 4], k: f64) {
                     let len = out.len();
@@ -229,8 +288,87 @@ mod x86 {
         _mm512_set1_pd,
         _mm512_add_pd,
         _mm512_sub_pd,
-        _mm512_mul_pd
+        _mm512_mul_pd,
+        periodic_row: whole_vector_periodic_row
     );
+
+    impl Avx512 {
+        /// [`Lanes::run_2d_periodic_row`] for rows of whole vectors, with
+        /// the horizontal neighbours shifted in registers rather than
+        /// loaded: each vector of `c` is loaded once, and its left and right
+        /// neighbour vectors are `valignq` of it with the vectors before and
+        /// after it. The vector before the first is the last one (and the
+        /// one after the last is the first), which is exactly the periodic
+        /// wrap, so no cell is done on its own. `None` (nothing written)
+        /// when the row is not a whole number of vectors.
+        ///
+        /// Measured against the shifted loads: those split a cache line
+        /// twice per vector (a 64-byte load one value off a line), which
+        /// cost about as much as the arithmetic, and the two wrapped cells
+        /// were done one by one.
+        #[inline(always)]
+        fn whole_vector_periodic_row(
+            self,
+            out: &mut [f64],
+            c: &[f64],
+            above: &[f64],
+            below: &[f64],
+            k: f64,
+        ) -> Option<()> {
+            let m = out.len();
+            if m == 0 || !m.is_multiple_of(8) {
+                return None;
+            }
+            let (c, above, below) = (&c[..m], &above[..m], &below[..m]);
+            // SAFETY: the token `self` proves the CPU supports AVX-512.
+            // Every load and store covers `j..j + 8` with `j` a multiple of
+            // 8 below `m`, and `m` is a multiple of 8, so all are in bounds
+            // of the four `m`-long slices; `out` does not alias the inputs
+            // (it is a `&mut`).
+            unsafe {
+                let kv = _mm512_set1_pd(k);
+                let four = _mm512_set1_pd(4.0);
+                let load = |row: &[f64], j: usize| _mm512_loadu_pd(row.as_ptr().add(j));
+                let bits = _mm512_castpd_si512;
+                // The left neighbours of `here`: `[before[7], here[0..7]]`.
+                let lefts = |here: __m512d, before: __m512d| {
+                    _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(bits(here), bits(before)))
+                };
+                // The right neighbours of `here`: `[here[1..8], after[0]]`.
+                let rights = |here: __m512d, after: __m512d| {
+                    _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(bits(after), bits(here)))
+                };
+                let o = out.as_mut_ptr();
+                // A macro, not a closure: a closure this big is not always
+                // inlined, and outside the AVX-512 function its intrinsics
+                // would become calls (measured 30 times slower).
+                macro_rules! update {
+                    ($j:expr, $before:expr, $here:expr, $after:expr) => {{
+                        let (j, here) = ($j, $here);
+                        let vertical = _mm512_add_pd(load(above, j), load(below, j));
+                        let s = _mm512_add_pd(
+                            _mm512_add_pd(vertical, lefts(here, $before)),
+                            rights(here, $after),
+                        );
+                        let change = _mm512_sub_pd(s, _mm512_mul_pd(four, here));
+                        _mm512_storeu_pd(o.add(j), _mm512_add_pd(here, _mm512_mul_pd(kv, change)));
+                    }};
+                }
+                let first = load(c, 0);
+                let last = m - 8;
+                let (mut before, mut here) = (load(c, last), first);
+                let mut j = 0;
+                while j < last {
+                    let after = load(c, j + 8);
+                    update!(j, before, here, after);
+                    (before, here) = (here, after);
+                    j += 8;
+                }
+                update!(last, before, here, first);
+            }
+            Some(())
+        }
+    }
 
     /// Runs `work` compiled for AVX-512.
     #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx512bw")]
@@ -354,6 +492,53 @@ mod tests {
                         "{isa} wrote after"
                     );
                 }
+            }
+        }
+    }
+
+    struct PeriodicRow<'a> {
+        out: &'a mut [f64],
+        rows: [&'a [f64]; 3],
+    }
+
+    impl WithLanes for PeriodicRow<'_> {
+        type Output = ();
+        #[inline(always)]
+        fn run<L: Lanes>(self, lanes: L) {
+            let [c, above, below] = self.rows;
+            lanes.run_2d_periodic_row(self.out, c, above, below, 0.23);
+        }
+    }
+
+    #[test]
+    fn every_isa_wraps_a_periodic_row_like_the_scalar_formula() {
+        // Lengths of whole vectors take the AVX-512 row with its register
+        // shifts (one vector, the wrap inside it; two; many), the others
+        // the shifted views; the input rows are longer than the output, as
+        // in a band's scratch rows.
+        let value = |i: usize, phase: f64| ((i as f64) * 0.61 + phase).sin() * 2.0 - 0.4;
+        for m in (0..=41).chain([64, 512]) {
+            let (c, above, below): (Vec<f64>, Vec<f64>, Vec<f64>) = (
+                (0..m + 5).map(|i| value(i, 0.0)).collect(),
+                (0..m + 5).map(|i| value(i, 1.3)).collect(),
+                (0..m + 5).map(|i| value(i, 2.9)).collect(),
+            );
+            let expected: Vec<f64> = (0..m)
+                .map(|j| {
+                    let (left, right) = (c[(j + m - 1) % m], c[(j + 1) % m]);
+                    cell_2d(c[j], above[j], below[j], left, right, 0.23)
+                })
+                .collect();
+            for isa in Isa::supported() {
+                let mut out = vec![-1.0; m];
+                dispatch(
+                    isa,
+                    PeriodicRow {
+                        out: &mut out,
+                        rows: [&c, &above, &below],
+                    },
+                );
+                assert_eq!(out, expected, "{isa}, m = {m}");
             }
         }
     }

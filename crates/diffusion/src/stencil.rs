@@ -36,24 +36,7 @@ fn row_update<L: Lanes>(
 ) {
     let m = c.len();
     match boundary {
-        Boundary::Periodic => {
-            // roll(u, +1, 0)[i] = u[i − 1] comes first, then u[i + 1], then
-            // roll(u, +1, 1)[j] = u[j − 1], then u[j + 1].
-            out[0] = cell_2d(c[0], above[0], below[0], c[m - 1], c[1 % m], k);
-            if m >= 2 {
-                let j = m - 1;
-                out[j] = cell_2d(c[j], above[j], below[j], c[j - 1], c[0], k);
-            }
-            if m >= 3 {
-                let mid = 1..m - 1;
-                lanes.run_2d(
-                    &mut out[mid.clone()],
-                    &c[mid.clone()],
-                    [&above[mid.clone()], &below[mid], &c[..m - 2], &c[2..]],
-                    k,
-                );
-            }
-        }
+        Boundary::Periodic => lanes.run_2d_periodic_row(out, c, above, below, k),
         Boundary::Fixed => {
             let mid = 1..m - 1;
             // The C order: in[i+1] + in[i−1] + in[j+1] + in[j−1].
