@@ -131,5 +131,5 @@ mod plate;
 mod product;
 pub mod reference;
 
-pub use navier::{Deflection, Navier};
+pub use navier::{Deflection, Navier, PI_POW_4};
 pub use plate::{Plate, PointLoad};

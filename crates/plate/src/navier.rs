@@ -280,7 +280,7 @@ impl Navier {
         let sin_eta: Vec<f64> = (1..=self.terms_n)
             .map(|n| sine(n, self.load.eta(), b))
             .collect();
-        let pi4_d = pi4() * self.plate.rigidity();
+        let pi4_d = PI_POW_4 * self.plate.rigidity();
         let mut w = 0.0;
         for (m, (&s_x, &s_xi)) in sin_x.iter().zip(&sin_xi).enumerate() {
             for (n, (&s_y, &s_eta)) in sin_y.iter().zip(&sin_eta).enumerate() {
@@ -302,7 +302,7 @@ impl Navier {
     fn coefficient_of(&self, m: f64, n: f64, sin_xi: f64, sin_eta: f64, pi4_d: f64) -> f64 {
         let (a, b, p) = (self.plate.a(), self.plate.b(), self.load.p());
         let a_mn = 4.0 * p * sin_xi * sin_eta / (a * b);
-        a_mn / pi4_d * (m * m / (a * a) + n * n / (b * b)).powi(-2)
+        a_mn / pi4_d * inverse_square(m * m / (a * a) + n * n / (b * b))
     }
 
     /// Row `n − 1` of `C`: `out[m − 1] = coefficient(m, n, …)` for
@@ -387,7 +387,7 @@ impl Navier {
             })
             .collect();
         let sin_eta: Vec<f64> = (1..=terms_n).map(|n| sine(n, self.load.eta(), b)).collect();
-        let pi4_d = pi4() * self.plate.rigidity();
+        let pi4_d = PI_POW_4 * self.plate.rigidity();
         let c = table::<B, _>(terms_n, c_stride, schedule, |row, out| {
             vectorized(isa, || {
                 self.coefficient_row(row + 1, out, &sin_xi, sin_eta[row], pi4_d);
@@ -595,9 +595,29 @@ impl Deflection {
     }
 }
 
-/// `π⁴`, computed the way the reference computes it.
-pub(crate) fn pi4() -> f64 {
-    PI.powi(4)
+/// `π⁴`, rounded once to the nearest `f64`: what Python's `math.pi**4`
+/// gives, and the value every function of this crate divides by.
+///
+/// A constant rather than `PI.powi(4)`: the precision of `powi` is
+/// unspecified, and in practice an optimised build folds `PI.powi(4)` to
+/// this correctly rounded value while an unoptimised one multiplies
+/// `(π·π)·(π·π)` at run time and gets one ulp more, so the same code gave
+/// different last bits in debug and release builds.
+///
+/// ```
+/// use std::f64::consts::PI;
+/// assert_eq!(plate::PI_POW_4, PI.powf(4.0));
+/// // Multiplying it out rounds twice and lands one ulp above.
+/// assert_eq!((PI * PI) * (PI * PI), f64::from_bits(plate::PI_POW_4.to_bits() + 1));
+/// ```
+pub const PI_POW_4: f64 = 97.409_091_034_002_42;
+
+/// `q⁻²` as `1 / (q·q)`, the same bits as `q.powi(-2)` computed at run
+/// time, but without `powi`'s freedom to round differently when the
+/// compiler evaluates it (see [`PI_POW_4`]).
+#[inline(always)]
+pub(crate) fn inverse_square(q: f64) -> f64 {
+    1.0 / (q * q)
 }
 
 /// `sin(k·π·x / length)`, with the argument in the textbook's order.
@@ -697,7 +717,7 @@ pub(crate) fn linspace(start: f64, stop: f64, num: usize) -> Vec<f64> {
 fn check_scale(plate: &Plate, load: &PointLoad, terms_m: usize, terms_n: usize) -> Result<()> {
     let (a, b) = (plate.a(), plate.b());
     let (m, n) = (terms_m as f64, terms_n as f64);
-    let pi4_d = pi4() * plate.rigidity();
+    let pi4_d = PI_POW_4 * plate.rigidity();
     let amplitude = 4.0 * load.p().abs();
     let area = a * b;
     // |a_mn / (π⁴D)| is at most this.
@@ -705,7 +725,7 @@ fn check_scale(plate: &Plate, load: &PointLoad, terms_m: usize, terms_n: usize) 
     // (m²/a² + n²/b²) is smallest at m = n = 1 and largest at the last terms.
     let k_min = 1.0 / (a * a) + 1.0 / (b * b);
     let k_max = m * m / (a * a) + n * n / (b * b);
-    let largest_term = per_term * k_min.powi(-2);
+    let largest_term = per_term * inverse_square(k_min);
     // A sum of terms_m · terms_n terms (with room for rounding).
     let largest_sum = largest_term * m * n * 4.0;
     let ok = pi4_d.is_finite()

@@ -4,7 +4,8 @@ use std::f64::consts::PI;
 
 use ndarray::Array2;
 
-use crate::Navier;
+use crate::navier::inverse_square;
+use crate::{Navier, PI_POW_4};
 
 /// The deflection grid computed exactly as the published Python code does:
 /// for every grid point, for every `m`, for every `n`, add
@@ -49,8 +50,8 @@ pub fn quadruple_loop(navier: &Navier) -> Array2<f64> {
                     let n = n as f64;
                     let a_mn =
                         4.0 * p * (m * PI * xi / a).sin() * (n * PI * eta / b).sin() / (a * b);
-                    w[[j, i]] += a_mn / (PI.powi(4) * d)
-                        * (m * m / (a * a) + n * n / (b * b)).powi(-2)
+                    w[[j, i]] += a_mn / (PI_POW_4 * d)
+                        * inverse_square(m * m / (a * a) + n * n / (b * b))
                         * (m * PI * x / a).sin()
                         * (n * PI * y / b).sin();
                 }
