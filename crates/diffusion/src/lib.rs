@@ -49,11 +49,12 @@
 //!   do the rows of both grid buffers when the width is a multiple of 8:
 //!   they are allocated on a cache line). Aligning the stores made the
 //!   blocked 512² run about 15 % faster, aligning the grid buffers another
-//!   5–7 %. Periodic rows of whole AVX-512 vectors (512 or 2048 columns)
-//!   load each vector of the row once and shift its neighbours in with
-//!   `valignq`, wrapping from the last vector to the first, instead of
-//!   loading two shifted slices that straddle cache lines: about 10 %
-//!   faster again, and no cell of the row is done on its own.
+//!   5–7 %. Rows of whole AVX-512 vectors (512 or 2048 columns) load each
+//!   vector of the row once and shift its neighbours in with `valignq`,
+//!   wrapping from the last vector to the first, instead of loading two
+//!   shifted slices that straddle cache lines: about 10 % faster again on
+//!   periodic grids, and no cell of the row is done on its own (fixed rows
+//!   put their two edge cells back afterwards).
 //! * **Several steps per pass over memory (temporal blocking).** One step
 //!   reads 8 bytes and writes 8 bytes per cell but does only 7 flops, so a
 //!   step-per-pass loop over a grid larger than the caches runs at memory

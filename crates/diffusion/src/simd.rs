@@ -17,6 +17,8 @@
 
 use kernels_core::Isa;
 
+use crate::Boundary;
+
 /// A lane width for the row kernels. All methods compute, for every `j <
 /// out.len()`, exactly what the scalar expression gives; the slices must be at
 /// least `out.len()` long (they are shifted views of the input rows).
@@ -26,46 +28,72 @@ pub(crate) trait Lanes: Copy + Send + Sync {
     /// 1-D update: `out[j] = c[j] + k·(n1[j] + n2[j] − 2·c[j])`.
     fn run_1d(self, out: &mut [f64], c: &[f64], n1: &[f64], n2: &[f64], k: f64);
 
-    /// One whole row of a periodic 2-D step: for every `j < m = out.len()`,
-    /// `out[j]` is the update of `c[j]` with neighbours, in the roll order,
-    /// `above[j]`, `below[j]`, `c[(j − 1) mod m]`, `c[(j + 1) mod m]`. The
-    /// input rows must be at least `m` long.
+    /// One whole output row of a 2-D step from the input rows `c` (same
+    /// index), `above` (`i − 1`) and `below` (`i + 1`), each at least
+    /// `m = out.len()` long, with the neighbours in the reference's order
+    /// for `boundary`:
+    ///
+    /// * periodic (the roll order): `above[j]`, `below[j]`,
+    ///   `c[(j − 1) mod m]`, `c[(j + 1) mod m]`, for every `j < m`;
+    /// * fixed (the C order, `m ≥ 3`): `below[j]`, `above[j]`, `c[j + 1]`,
+    ///   `c[j − 1]`, for `1 ≤ j < m − 1`; `out[0]` and `out[m − 1]` keep
+    ///   their values.
     #[inline(always)]
-    fn run_2d_periodic_row(self, out: &mut [f64], c: &[f64], above: &[f64], below: &[f64], k: f64) {
-        periodic_row_by_slices(self, out, c, above, below, k);
+    fn run_2d_row(
+        self,
+        out: &mut [f64],
+        (c, above, below): (&[f64], &[f64], &[f64]),
+        k: f64,
+        boundary: Boundary,
+    ) {
+        row_by_slices(self, out, (c, above, below), k, boundary);
     }
 }
 
-/// [`Lanes::run_2d_periodic_row`] from shifted views of `c`: the two cells
-/// whose neighbour wraps one by one, the rest with [`Lanes::run_2d`].
+/// [`Lanes::run_2d_row`] from shifted views of `c` with [`Lanes::run_2d`];
+/// the two cells of a periodic row whose neighbour wraps are done one by
+/// one.
 #[inline(always)]
-fn periodic_row_by_slices<L: Lanes>(
+fn row_by_slices<L: Lanes>(
     lanes: L,
     out: &mut [f64],
-    c: &[f64],
-    above: &[f64],
-    below: &[f64],
+    (c, above, below): (&[f64], &[f64], &[f64]),
     k: f64,
+    boundary: Boundary,
 ) {
     let m = out.len();
-    if m == 0 {
-        return;
-    }
-    // roll(u, +1, 0)[i] = u[i − 1] comes first, then u[i + 1], then
-    // roll(u, +1, 1)[j] = u[j − 1], then u[j + 1].
-    out[0] = cell_2d(c[0], above[0], below[0], c[m - 1], c[1 % m], k);
-    if m >= 2 {
-        let j = m - 1;
-        out[j] = cell_2d(c[j], above[j], below[j], c[j - 1], c[0], k);
-    }
-    if m >= 3 {
-        let mid = 1..m - 1;
-        lanes.run_2d(
-            &mut out[mid.clone()],
-            &c[mid.clone()],
-            [&above[mid.clone()], &below[mid], &c[..m - 2], &c[2..m]],
-            k,
-        );
+    match boundary {
+        Boundary::Periodic => {
+            if m == 0 {
+                return;
+            }
+            // roll(u, +1, 0)[i] = u[i − 1] comes first, then u[i + 1], then
+            // roll(u, +1, 1)[j] = u[j − 1], then u[j + 1].
+            out[0] = cell_2d(c[0], above[0], below[0], c[m - 1], c[1 % m], k);
+            if m >= 2 {
+                let j = m - 1;
+                out[j] = cell_2d(c[j], above[j], below[j], c[j - 1], c[0], k);
+            }
+            if m >= 3 {
+                let mid = 1..m - 1;
+                lanes.run_2d(
+                    &mut out[mid.clone()],
+                    &c[mid.clone()],
+                    [&above[mid.clone()], &below[mid], &c[..m - 2], &c[2..m]],
+                    k,
+                );
+            }
+        }
+        Boundary::Fixed => {
+            let mid = 1..m - 1;
+            // The C order: in[i+1] + in[i−1] + in[j+1] + in[j−1].
+            lanes.run_2d(
+                &mut out[mid.clone()],
+                &c[mid.clone()],
+                [&below[mid.clone()], &above[mid], &c[2..m], &c[..m - 2]],
+                k,
+            );
+        }
     }
 }
 
@@ -132,7 +160,8 @@ mod x86 {
 
     use kernels_core::Isa;
 
-    use super::{Lanes, periodic_row_by_slices, tail_1d, tail_2d};
+    use super::{Lanes, row_by_slices, tail_1d, tail_2d};
+    use crate::Boundary;
 
     /// Proof that the CPU supports AVX2 + FMA ([`Isa::Avx2`]): 4 lanes.
     #[derive(Debug, Clone, Copy)]
@@ -165,20 +194,19 @@ mod x86 {
     /// than one vector take the scalar loop.
     macro_rules! vector_lanes {
         ($token:ty, $v:ty, $w:expr, $load:ident, $store:ident, $set1:ident, $add:ident,
-         $sub:ident, $mul:ident $(, periodic_row: $periodic_row:ident)?) => {
+         $sub:ident, $mul:ident $(, whole_vector_row: $whole_vector_row:ident)?) => {
             impl Lanes for $token {
                 $(
                     #[inline(always)]
-                    fn run_2d_periodic_row(
+                    fn run_2d_row(
                         self,
                         out: &mut [f64],
-                        c: &[f64],
-                        above: &[f64],
-                        below: &[f64],
+                        rows: (&[f64], &[f64], &[f64]),
                         k: f64,
+                        boundary: Boundary,
                     ) {
-                        if self.$periodic_row(out, c, above, below, k).is_none() {
-                            periodic_row_by_slices(self, out, c, above, below, k);
+                        if self.$whole_vector_row(out, rows, k, boundary).is_none() {
+                            row_by_slices(self, out, rows, k, boundary);
                         }
                     }
                 )?
@@ -289,17 +317,19 @@ mod x86 {
         _mm512_add_pd,
         _mm512_sub_pd,
         _mm512_mul_pd,
-        periodic_row: whole_vector_periodic_row
+        whole_vector_row: whole_vector_row
     );
 
     impl Avx512 {
-        /// [`Lanes::run_2d_periodic_row`] for rows of whole vectors, with
-        /// the horizontal neighbours shifted in registers rather than
-        /// loaded: each vector of `c` is loaded once, and its left and right
-        /// neighbour vectors are `valignq` of it with the vectors before and
-        /// after it. The vector before the first is the last one (and the
-        /// one after the last is the first), which is exactly the periodic
-        /// wrap, so no cell is done on its own. `None` (nothing written)
+        /// [`Lanes::run_2d_row`] for rows of whole vectors, with the
+        /// horizontal neighbours shifted in registers rather than loaded:
+        /// each vector of `c` is loaded once, and its left and right
+        /// neighbour vectors are `valignq` of it with the vectors before
+        /// and after it. The vector before the first is the last one (and
+        /// the one after the last is the first), which is exactly the
+        /// periodic wrap, so no cell is done on its own. A fixed row is
+        /// computed the same way, with the neighbours in the C order, and
+        /// its two edge cells are then put back. `None` (nothing written)
         /// when the row is not a whole number of vectors.
         ///
         /// Measured against the shifted loads: those split a cache line
@@ -307,24 +337,47 @@ mod x86 {
         /// cost about as much as the arithmetic, and the two wrapped cells
         /// were done one by one.
         #[inline(always)]
-        fn whole_vector_periodic_row(
+        fn whole_vector_row(
             self,
             out: &mut [f64],
-            c: &[f64],
-            above: &[f64],
-            below: &[f64],
+            rows: (&[f64], &[f64], &[f64]),
             k: f64,
+            boundary: Boundary,
         ) -> Option<()> {
             let m = out.len();
             if m == 0 || !m.is_multiple_of(8) {
                 return None;
             }
+            match boundary {
+                Boundary::Periodic => self.whole_vectors::<true>(out, rows, k),
+                Boundary::Fixed => {
+                    let edges = (out[0], out[m - 1]);
+                    self.whole_vectors::<false>(out, rows, k);
+                    (out[0], out[m - 1]) = edges;
+                }
+            }
+            Some(())
+        }
+
+        /// Every cell of `out` (a whole number of vectors long) with the
+        /// columns wrapped, the neighbours in the roll order if `ROLL`,
+        /// else in the C order.
+        #[inline(always)]
+        fn whole_vectors<const ROLL: bool>(
+            self,
+            out: &mut [f64],
+            (c, above, below): (&[f64], &[f64], &[f64]),
+            k: f64,
+        ) {
+            let m = out.len();
+            debug_assert!(m >= 8 && m.is_multiple_of(8));
             let (c, above, below) = (&c[..m], &above[..m], &below[..m]);
+            let (v1, v2) = if ROLL { (above, below) } else { (below, above) };
             // SAFETY: the token `self` proves the CPU supports AVX-512.
             // Every load and store covers `j..j + 8` with `j` a multiple of
-            // 8 below `m`, and `m` is a multiple of 8, so all are in bounds
-            // of the four `m`-long slices; `out` does not alias the inputs
-            // (it is a `&mut`).
+            // 8 below `m`, and `m` is a multiple of 8 (checked by the only
+            // caller), so all are in bounds of the four `m`-long slices;
+            // `out` does not alias the inputs (it is a `&mut`).
             unsafe {
                 let kv = _mm512_set1_pd(k);
                 let four = _mm512_set1_pd(4.0);
@@ -345,11 +398,10 @@ mod x86 {
                 macro_rules! update {
                     ($j:expr, $before:expr, $here:expr, $after:expr) => {{
                         let (j, here) = ($j, $here);
-                        let vertical = _mm512_add_pd(load(above, j), load(below, j));
-                        let s = _mm512_add_pd(
-                            _mm512_add_pd(vertical, lefts(here, $before)),
-                            rights(here, $after),
-                        );
+                        let (left, right) = (lefts(here, $before), rights(here, $after));
+                        let (h1, h2) = if ROLL { (left, right) } else { (right, left) };
+                        let vertical = _mm512_add_pd(load(v1, j), load(v2, j));
+                        let s = _mm512_add_pd(_mm512_add_pd(vertical, h1), h2);
                         let change = _mm512_sub_pd(s, _mm512_mul_pd(four, here));
                         _mm512_storeu_pd(o.add(j), _mm512_add_pd(here, _mm512_mul_pd(kv, change)));
                     }};
@@ -366,7 +418,6 @@ mod x86 {
                 }
                 update!(last, before, here, first);
             }
-            Some(())
         }
     }
 
@@ -496,26 +547,26 @@ mod tests {
         }
     }
 
-    struct PeriodicRow<'a> {
+    struct WholeRow<'a> {
         out: &'a mut [f64],
-        rows: [&'a [f64]; 3],
+        rows: (&'a [f64], &'a [f64], &'a [f64]),
+        boundary: Boundary,
     }
 
-    impl WithLanes for PeriodicRow<'_> {
+    impl WithLanes for WholeRow<'_> {
         type Output = ();
         #[inline(always)]
         fn run<L: Lanes>(self, lanes: L) {
-            let [c, above, below] = self.rows;
-            lanes.run_2d_periodic_row(self.out, c, above, below, 0.23);
+            lanes.run_2d_row(self.out, self.rows, 0.23, self.boundary);
         }
     }
 
     #[test]
-    fn every_isa_wraps_a_periodic_row_like_the_scalar_formula() {
+    fn every_isa_computes_whole_rows_like_the_scalar_formula() {
         // Lengths of whole vectors take the AVX-512 row with its register
         // shifts (one vector, the wrap inside it; two; many), the others
         // the shifted views; the input rows are longer than the output, as
-        // in a band's scratch rows.
+        // in a band's scratch rows. Fixed rows must keep both edge cells.
         let value = |i: usize, phase: f64| ((i as f64) * 0.61 + phase).sin() * 2.0 - 0.4;
         for m in (0..=41).chain([64, 512]) {
             let (c, above, below): (Vec<f64>, Vec<f64>, Vec<f64>) = (
@@ -523,22 +574,38 @@ mod tests {
                 (0..m + 5).map(|i| value(i, 1.3)).collect(),
                 (0..m + 5).map(|i| value(i, 2.9)).collect(),
             );
-            let expected: Vec<f64> = (0..m)
+            let periodic: Vec<f64> = (0..m)
                 .map(|j| {
                     let (left, right) = (c[(j + m - 1) % m], c[(j + 1) % m]);
                     cell_2d(c[j], above[j], below[j], left, right, 0.23)
                 })
                 .collect();
+            let fixed: Vec<f64> = (0..m)
+                .map(|j| match j {
+                    0 => -1.0,
+                    j if j == m - 1 => -1.0,
+                    j => cell_2d(c[j], below[j], above[j], c[j + 1], c[j - 1], 0.23),
+                })
+                .collect();
             for isa in Isa::supported() {
-                let mut out = vec![-1.0; m];
-                dispatch(
-                    isa,
-                    PeriodicRow {
-                        out: &mut out,
-                        rows: [&c, &above, &below],
-                    },
-                );
-                assert_eq!(out, expected, "{isa}, m = {m}");
+                for (boundary, expected) in
+                    [(Boundary::Periodic, &periodic), (Boundary::Fixed, &fixed)]
+                {
+                    if boundary == Boundary::Fixed && m < 3 {
+                        continue;
+                    }
+                    let mut out = vec![-1.0; m];
+                    let rows = (&c[..], &above[..], &below[..]);
+                    dispatch(
+                        isa,
+                        WholeRow {
+                            out: &mut out,
+                            rows,
+                            boundary,
+                        },
+                    );
+                    assert_eq!(&out, expected, "{isa}, {boundary:?}, m = {m}");
+                }
             }
         }
     }

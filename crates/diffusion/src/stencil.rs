@@ -19,37 +19,6 @@ use kernels_core::{Backend, Isa, Schedule};
 use crate::Boundary;
 use crate::simd::{Lanes, WithLanes, cell_1d, cell_2d, dispatch};
 
-/// Updates one output row from the input rows `c` (same index), `above`
-/// (`i − 1`) and `below` (`i + 1`), all `cols` long.
-///
-/// Periodic boundaries wrap the columns and write every cell; fixed
-/// boundaries need `cols ≥ 3` and write only columns `1..cols − 1`.
-#[inline(always)]
-fn row_update<L: Lanes>(
-    lanes: L,
-    out: &mut [f64],
-    c: &[f64],
-    above: &[f64],
-    below: &[f64],
-    k: f64,
-    boundary: Boundary,
-) {
-    let m = c.len();
-    match boundary {
-        Boundary::Periodic => lanes.run_2d_periodic_row(out, c, above, below, k),
-        Boundary::Fixed => {
-            let mid = 1..m - 1;
-            // The C order: in[i+1] + in[i−1] + in[j+1] + in[j−1].
-            lanes.run_2d(
-                &mut out[mid.clone()],
-                &c[mid.clone()],
-                [&below[mid.clone()], &above[mid], &c[2..], &c[..m - 2]],
-                k,
-            );
-        }
-    }
-}
-
 /// A run of whole output rows `first..` of one step, as dispatched work.
 struct StepRows<'a> {
     out: &'a mut [f64],
@@ -72,12 +41,12 @@ impl WithLanes for StepRows<'_> {
             match self.boundary {
                 Boundary::Periodic => {
                     let (above, below) = (row((i + rows - 1) % rows), row((i + 1) % rows));
-                    row_update(lanes, out_row, row(i), above, below, self.k, self.boundary);
+                    lanes.run_2d_row(out_row, (row(i), above, below), self.k, self.boundary);
                 }
                 Boundary::Fixed => {
                     if i != 0 && i + 1 != rows {
                         let (above, below) = (row(i - 1), row(i + 1));
-                        row_update(lanes, out_row, row(i), above, below, self.k, self.boundary);
+                        lanes.run_2d_row(out_row, (row(i), above, below), self.k, self.boundary);
                     }
                 }
             }
@@ -429,7 +398,7 @@ struct Band<'a> {
 /// Level 1 of a periodic strip whose virtual columns `[a, b)` reach the
 /// grid's edge: cut at the seams (multiples of the width `m`), each piece
 /// done on the input rows themselves, the cells whose left or right
-/// neighbour wraps one by one (in the roll order, like [`row_update`]).
+/// neighbour wraps one by one (in the roll order, like a whole row).
 /// `dst` holds virtual column `a` at index 0. No copy of the input rows is
 /// needed, and halos wider than the grid (narrow grids, deep `T`) wrap as
 /// often as they must.
@@ -587,7 +556,7 @@ impl WithLanes for Band<'_> {
                             dst[0] = c[0];
                             dst[len - 1] = c[len - 1];
                         }
-                        row_update(lanes, dst, c, above, below, k, boundary);
+                        lanes.run_2d_row(dst, (c, above, below), k, boundary);
                         continue;
                     }
                     if !fixed && t == 1 && (a < 1 || b >= m) {
