@@ -195,6 +195,22 @@ mod x86 {
     macro_rules! vector_lanes {
         ($token:ty, $v:ty, $w:expr, $load:ident, $store:ident, $set1:ident, $add:ident,
          $sub:ident, $mul:ident $(, whole_vector_row: $whole_vector_row:ident)?) => {
+            impl $token {
+                /// One vector of updates, `c + k·(((v1 + v2) + h1) + h2 −
+                /// 4·c)` lane by lane in the reference's order, with `kv`
+                /// and `four` holding `k` and 4 in every lane.
+                ///
+                /// # Safety
+                /// The CPU must support the token's instruction set (hold
+                /// a token).
+                #[inline(always)]
+                unsafe fn cells(c: $v, [v1, v2, h1, h2]: [$v; 4], kv: $v, four: $v) -> $v {
+                    // SAFETY: the caller guarantees CPU support; the
+                    // intrinsics only compute on registers.
+                    unsafe { $add(c, $mul(kv, $sub($add($add($add(v1, v2), h1), h2), $mul(four, c)))) }
+                }
+            }
+
             impl Lanes for $token {
                 $(
                     #[inline(always)]
@@ -233,18 +249,12 @@ mod x86 {
                         let kv: $v = $set1(k);
                         let four: $v = $set1(4.0);
                         let o = out.as_mut_ptr();
+                        let at = |row: &[f64], j: usize| $load(row.as_ptr().add(j));
                         macro_rules! one {
                             ($j:expr) => {{
                                 let j = $j;
-                                let cv = $load(c.as_ptr().add(j));
-                                let s = $add(
-                                    $add(
-                                        $add($load(v1.as_ptr().add(j)), $load(v2.as_ptr().add(j))),
-                                        $load(h1.as_ptr().add(j)),
-                                    ),
-                                    $load(h2.as_ptr().add(j)),
-                                );
-                                $add(cv, $mul(kv, $sub(s, $mul(four, cv))))
+                                let nb = [at(v1, j), at(v2, j), at(h1, j), at(h2, j)];
+                                Self::cells(at(c, j), nb, kv, four)
                             }};
                         }
                         // One (possibly unaligned) vector at the start, then
@@ -400,10 +410,8 @@ mod x86 {
                         let (j, here) = ($j, $here);
                         let (left, right) = (lefts(here, $before), rights(here, $after));
                         let (h1, h2) = if ROLL { (left, right) } else { (right, left) };
-                        let vertical = _mm512_add_pd(load(v1, j), load(v2, j));
-                        let s = _mm512_add_pd(_mm512_add_pd(vertical, h1), h2);
-                        let change = _mm512_sub_pd(s, _mm512_mul_pd(four, here));
-                        _mm512_storeu_pd(o.add(j), _mm512_add_pd(here, _mm512_mul_pd(kv, change)));
+                        let nb = [load(v1, j), load(v2, j), h1, h2];
+                        _mm512_storeu_pd(o.add(j), Self::cells(here, nb, kv, four));
                     }};
                 }
                 let first = load(c, 0);
