@@ -262,26 +262,19 @@ impl Diffusion2d {
         // One scratch buffer per thread that can run a band, once per run.
         let slots = B::threads().clamp(1, rows.div_ceil(blocking.band_rows));
         let scratch = Scratch::for_run(slots, blocking, cols);
-        let mut left = steps;
-        while left > 0 {
-            let pass = (time_block as u64).min(left);
-            swap_after(&mut self.current, &mut self.next, |input, output| {
-                stencil::pass_2d::<B>(
-                    self.isa,
-                    input,
-                    output,
-                    shape,
-                    self.coefficient,
-                    self.params.boundary,
-                    pass as usize,
-                    blocking,
-                    &scratch,
-                    schedule,
-                );
-            });
-            self.steps_done += pass;
-            left -= pass;
-        }
+        update_buffers(&mut self.current, &mut self.next, |current, next| {
+            stencil::passes_2d::<B>(
+                self.isa,
+                (current, next),
+                shape,
+                self.coefficient,
+                self.params.boundary,
+                steps,
+                blocking,
+                &scratch,
+            )
+        });
+        self.steps_done += steps;
     }
 
     /// Sets how many steps [`Diffusion2d::run`] fuses into one pass over
@@ -530,22 +523,37 @@ pub(crate) fn aligned_copy(values: ArrayView2<'_, f64>) -> Array2<f64> {
 
 /// One double-buffered update, shared by both simulations: `update` reads
 /// `current` and writes `next` (both as flat slices), then the two swap.
-///
-/// Cannot fail: `from_validated` stores the values through
-/// [`standard_layout`] and the second buffer is a clone of them; the
-/// buffers are only ever swapped, never reshaped.
 #[inline(always)]
 pub(crate) fn swap_after<D: Dimension>(
     current: &mut Array<f64, D>,
     next: &mut Array<f64, D>,
     update: impl FnOnce(&[f64], &mut [f64]),
 ) {
+    update_buffers(current, next, |current, next| {
+        update(current, next);
+        true
+    });
+}
+
+/// Runs `update` on both buffers as flat slices and swaps them if it
+/// returns `true` (the result is in `next`).
+///
+/// Cannot fail: `from_validated` stores the values through
+/// [`standard_layout`] and the second buffer is a clone of them; the
+/// buffers are only ever swapped, never reshaped.
+#[inline(always)]
+pub(crate) fn update_buffers<D: Dimension>(
+    current: &mut Array<f64, D>,
+    next: &mut Array<f64, D>,
+    update: impl FnOnce(&mut [f64], &mut [f64]) -> bool,
+) {
     const INVARIANT: &str = "both buffers are kept in standard layout";
-    update(
-        current.as_slice().expect(INVARIANT),
+    if update(
+        current.as_slice_mut().expect(INVARIANT),
         next.as_slice_mut().expect(INVARIANT),
-    );
-    std::mem::swap(current, next);
+    ) {
+        std::mem::swap(current, next);
+    }
 }
 
 /// The work of `updates` cell-updates at `flops` flops each, for both

@@ -154,6 +154,7 @@
 //! ```
 #![deny(unsafe_code)]
 
+mod bands;
 pub mod ffi;
 mod grid1d;
 mod grid2d;

@@ -17,6 +17,7 @@ use std::sync::{Mutex, PoisonError, TryLockError};
 use kernels_core::{Backend, Isa, Schedule};
 
 use crate::Boundary;
+use crate::bands::{self, GridRows};
 use crate::simd::{Lanes, WithLanes, cell_1d, cell_2d, dispatch};
 
 /// A run of whole output rows `first..` of one step, as dispatched work.
@@ -320,9 +321,8 @@ fn window((row, zero): (&[f64], isize), from: isize, len: usize) -> &[f64] {
 /// on narrow grids.
 #[derive(Clone, Copy)]
 struct LevelRows<'a> {
-    input: &'a [f64],
+    input: GridRows<'a>,
     rows: isize,
-    cols: usize,
     /// Values between consecutive scratch rows.
     stride: usize,
     /// A multiple of 3 that makes every virtual row index used positive.
@@ -348,7 +348,7 @@ impl<'a> LevelRows<'a> {
         } else {
             w.rem_euclid(n) as usize
         };
-        &self.input[r * self.cols..(r + 1) * self.cols]
+        self.input.row(r)
     }
 
     /// Offset of virtual row `w`'s slot within its level's ring, without a
@@ -385,7 +385,7 @@ impl<'a> LevelRows<'a> {
 /// One band of a temporally blocked pass, as dispatched work.
 struct Band<'a> {
     out: &'a mut [f64],
-    input: &'a [f64],
+    input: GridRows<'a>,
     scratch: &'a mut [f64],
     first: usize,
     shape: (usize, usize),
@@ -505,7 +505,6 @@ impl WithLanes for Band<'_> {
         let level_rows = LevelRows {
             input,
             rows: n,
-            cols,
             stride,
             lift: 3 * (big_t + 1),
             fixed,
@@ -590,33 +589,44 @@ impl WithLanes for Band<'_> {
     }
 }
 
-/// One temporally blocked pass: `output` = `input` advanced by
-/// `blocking.time_block` steps (at most `steps`: pass the remaining count),
-/// band by band and strip by strip. Bands and strips depend only on
-/// `blocking` (a function of the grid size), and every cell value equals
-/// the step-by-step one, so the result is the same on every backend and
-/// thread count.
+/// `steps` steps (≥ 0) of the grid in `grids.0` with temporal blocking:
+/// passes of `blocking.time_block` steps each (the last may be shorter),
+/// each pass band by band (and strip by strip), ping-ponging between the
+/// two buffers. Returns whether the result is in `grids.1` (an odd number
+/// of passes). Fixed boundaries never write the edge cells, so both
+/// buffers must hold them on entry.
+///
+/// A band of one pass reads only rows within `time_block` of its own, so
+/// it waits only for the bands holding those rows, not for the whole pass
+/// before ([`bands::for_each_band_pass`]).
+///
+/// Bands and strips depend only on `blocking` (a function of the grid
+/// size), and every cell value equals the step-by-step one, so the result
+/// is the same on every backend and thread count.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn pass_2d<B: Backend>(
+pub(crate) fn passes_2d<B: Backend>(
     isa: Isa,
-    input: &[f64],
-    output: &mut [f64],
+    grids: (&mut [f64], &mut [f64]),
     (rows, cols): (usize, usize),
     k: f64,
     boundary: Boundary,
-    steps: usize,
+    steps: u64,
     blocking: Blocking,
     scratch: &Scratch,
-    schedule: Schedule,
-) {
-    for_each_row_block::<B>(
-        input,
-        output,
+) -> bool {
+    let time_block = blocking.time_block.max(1);
+    let passes = usize::try_from(steps.div_ceil(time_block as u64)).expect("passes fit in usize");
+    let ring = boundary == Boundary::Periodic;
+    bands::for_each_band_pass::<B>(
+        grids,
         (rows, cols),
         blocking.band_rows,
-        schedule,
-        |band_index, first, out| {
-            scratch.with_slot(band_index, |buffer| {
+        time_block,
+        ring,
+        passes,
+        |pass, first, input, out| {
+            let steps = (steps - (pass * time_block) as u64).min(time_block as u64) as usize;
+            scratch.with_slot(first / blocking.band_rows.max(1), |buffer| {
                 let needed = band_scratch_len(cols, blocking.strip_cols, steps);
                 let work = Band {
                     out,
@@ -632,7 +642,7 @@ pub(crate) fn pass_2d<B: Backend>(
                 dispatch(isa, work);
             });
         },
-    );
+    )
 }
 
 /// A chunk of a 1-D step, as dispatched work.
@@ -713,6 +723,7 @@ pub(crate) fn step_1d<B: Backend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kernels_core::testing::in_pool;
     use kernels_core::{Parallel, Serial};
 
     /// The 2-D step on `input`, with every cell of the output first set to
@@ -822,19 +833,20 @@ mod tests {
             strip_cols,
         };
         let scratch = Scratch::for_run(2, blocking, shape.1);
-        let mut out = input.to_vec();
-        pass_2d::<Parallel>(
-            isa,
-            input,
-            &mut out,
-            shape,
-            0.2,
-            boundary,
-            steps,
-            blocking,
-            &scratch,
-            Schedule::Dynamic,
-        );
+        let (mut grid, mut out) = (input.to_vec(), input.to_vec());
+        let in_out = in_pool(2, || {
+            passes_2d::<Parallel>(
+                isa,
+                (&mut grid, &mut out),
+                shape,
+                0.2,
+                boundary,
+                steps as u64,
+                blocking,
+                &scratch,
+            )
+        });
+        assert!(in_out, "one pass ends in the second grid");
         out
     }
 

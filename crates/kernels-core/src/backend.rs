@@ -11,6 +11,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::Error;
 
@@ -168,6 +169,65 @@ impl<A: Chunkable, B: Chunkable, C: Chunkable> Chunkable for (A, B, C) {
     }
 }
 
+/// Which chunks of one pass a chunk of the next pass depends on, for
+/// [`Backend::for_each_pass_chunk`]: those at most `reach` chunk indices
+/// away, on a line (clipped at both ends) or on a ring (index 0 next to the
+/// last). The relation is symmetric: `a` is a neighbour of `b` exactly when
+/// `b` is one of `a`, and every chunk is its own neighbour.
+///
+/// A stencil sweep that cuts a grid into bands of rows is the use it was
+/// made for: a band of the next time step reads the rows next to it, so it
+/// needs its neighbour bands' previous step done, and nothing else.
+///
+/// ```
+/// use kernels_core::Neighbours;
+/// let line: Vec<usize> = Neighbours::Line(1).around(0, 5).collect();
+/// assert_eq!(line, [0, 1]);
+/// let ring: Vec<usize> = Neighbours::Ring(1).around(0, 5).collect();
+/// assert_eq!(ring, [0, 1, 4]);
+/// // A ring smaller than the reach holds each chunk once.
+/// assert_eq!(Neighbours::Ring(3).around(1, 4).count(), 4);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Neighbours {
+    /// Chunks `c − reach ..= c + reach` that exist.
+    Line(usize),
+    /// Chunks `c − reach ..= c + reach` modulo the number of chunks.
+    Ring(usize),
+}
+
+impl Neighbours {
+    /// The distinct neighbours of `chunk` among `chunks` chunks, in
+    /// increasing order (empty if `chunk ≥ chunks`).
+    ///
+    /// ```
+    /// use kernels_core::Neighbours;
+    /// let around: Vec<usize> = Neighbours::Ring(2).around(6, 8).collect();
+    /// assert_eq!(around, [0, 4, 5, 6, 7]);
+    /// ```
+    pub fn around(self, chunk: usize, chunks: usize) -> impl Iterator<Item = usize> {
+        let (reach, ring) = match self {
+            Neighbours::Line(reach) => (reach, false),
+            Neighbours::Ring(reach) => (reach, true),
+        };
+        // As at most two ranges, low one first: `[0, wrapped_end)` for the
+        // part of a ring that wraps past either end, then `[start, end)`.
+        let (wrapped_end, start, end) = if chunk >= chunks {
+            (0, 0, 0)
+        } else if ring && reach.saturating_mul(2) >= chunks - 1 {
+            (0, 0, chunks)
+        } else {
+            let (low, high) = (chunk as isize - reach as isize, chunk + reach + 1);
+            match (ring, low < 0, high > chunks) {
+                (true, true, _) => (high, (low + chunks as isize) as usize, chunks),
+                (true, _, true) => (high - chunks, low as usize, chunks),
+                _ => (0, low.max(0) as usize, high.min(chunks)),
+            }
+        };
+        (0..wrapped_end).chain(start..end)
+    }
+}
+
 /// Where chunks run. Kernels are generic over it: `kernel.run::<Serial>()` or
 /// `kernel.run::<Parallel>()`.
 ///
@@ -225,6 +285,49 @@ pub trait Backend: Send + Sync + 'static {
         M: Fn(usize) -> R + Sync + Send,
         C: FnMut(R, R) -> R;
 
+    /// Calls `f(pass, chunk)` once for every `pass < passes` and
+    /// `chunk < chunks`, where `f(pass, chunk)` starts only after
+    /// `f(pass − 1, n)` has returned for every neighbour `n` of `chunk`
+    /// (see [`Neighbours`]), and sees everything those calls wrote.
+    ///
+    /// That is all the order there is: [`Serial`] runs the passes one after
+    /// another, [`Parallel`] starts each call as soon as its own
+    /// dependencies are done, so chunks far apart may be several passes
+    /// apart and no thread waits for a whole pass to finish. Because the
+    /// neighbour relation is symmetric, `f(pass, chunk)` also starts only
+    /// after every call of the pass before that *read* near `chunk` has
+    /// returned: a sweep that ping-pongs between two buffers may overwrite
+    /// the older one band by band.
+    ///
+    /// ```
+    /// use kernels_core::{Backend, Neighbours, Parallel, Serial};
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// // Each chunk counts its finished passes; a call checks that its
+    /// // neighbours have finished the pass before and not run ahead.
+    /// fn in_order<B: Backend>() -> bool {
+    ///     let done: Vec<AtomicUsize> = (0..6).map(|_| AtomicUsize::new(0)).collect();
+    ///     let ok = AtomicUsize::new(0);
+    ///     B::for_each_pass_chunk(10, 6, Neighbours::Ring(1), |pass, chunk| {
+    ///         let fine = Neighbours::Ring(1).around(chunk, 6).all(|n| {
+    ///             let finished = done[n].load(Ordering::Acquire);
+    ///             finished == pass || (n != chunk && finished == pass + 1)
+    ///         });
+    ///         ok.fetch_add(usize::from(fine), Ordering::Relaxed);
+    ///         done[chunk].fetch_add(1, Ordering::Release);
+    ///     });
+    ///     ok.into_inner() == 60
+    /// }
+    /// assert!(in_order::<Serial>() && in_order::<Parallel>());
+    /// ```
+    ///
+    /// # Panics
+    /// Propagates a panic from `f`; the calls that depend on the one that
+    /// panicked never start.
+    fn for_each_pass_chunk<F>(passes: usize, chunks: usize, neighbours: Neighbours, f: F)
+    where
+        F: Fn(usize, usize) + Sync + Send;
+
     /// How many threads this backend would use right now.
     ///
     /// ```
@@ -280,6 +383,17 @@ impl Backend for Serial {
         C: FnMut(R, R) -> R,
     {
         (0..chunks).fold(identity, |acc, i| combine(acc, map(i)))
+    }
+
+    fn for_each_pass_chunk<F>(passes: usize, chunks: usize, _neighbours: Neighbours, f: F)
+    where
+        F: Fn(usize, usize) + Sync + Send,
+    {
+        for pass in 0..passes {
+            for chunk in 0..chunks {
+                f(pass, chunk);
+            }
+        }
     }
 
     fn threads() -> usize {
@@ -358,6 +472,52 @@ where
     );
 }
 
+/// The calls of [`Backend::for_each_pass_chunk`] on [`Parallel`], as a
+/// dependency graph: each call counts the neighbours' calls of the pass
+/// before that it still waits for, and whichever of those finishes last
+/// starts it. No thread ever blocks on another, so the graph runs on any
+/// number of threads, one included.
+struct PassGraph<'f, F> {
+    /// The pass that this graph's pass 0 stands for.
+    first: usize,
+    passes: usize,
+    chunks: usize,
+    neighbours: Neighbours,
+    /// For task `pass · chunks + chunk`: calls of the pass before not yet
+    /// returned among its neighbours.
+    waiting_on: Vec<AtomicUsize>,
+    f: &'f F,
+}
+
+impl<F: Fn(usize, usize) + Sync + Send> PassGraph<'_, F> {
+    /// Runs `(pass, chunk)` (`pass` counted from `first`), then the tasks it was the last dependency of:
+    /// all but one as new rayon tasks, the last on this thread (it reads
+    /// what this thread just wrote, much of it still in this core's cache).
+    fn run_from<'s>(&'s self, scope: &rayon::Scope<'s>, mut pass: usize, mut chunk: usize) {
+        loop {
+            (self.f)(self.first + pass, chunk);
+            let next = pass + 1;
+            if next == self.passes {
+                return;
+            }
+            // The release half publishes this call's writes; the acquire
+            // half of the last decrement makes all of them visible to the
+            // thread that starts the dependent call.
+            let mut ready = self.neighbours.around(chunk, self.chunks).filter(|&n| {
+                self.waiting_on[next * self.chunks + n].fetch_sub(1, Ordering::AcqRel) == 1
+            });
+            let Some(mut keep) = ready.next() else {
+                return;
+            };
+            for other in ready {
+                scope.spawn(move |scope| self.run_from(scope, next, keep));
+                keep = other;
+            }
+            (pass, chunk) = (next, keep);
+        }
+    }
+}
+
 impl Backend for Parallel {
     const NAME: &'static str = "parallel";
 
@@ -401,6 +561,41 @@ impl Backend for Parallel {
             },
         );
         partials.into_iter().flatten().fold(identity, combine)
+    }
+
+    fn for_each_pass_chunk<F>(passes: usize, chunks: usize, neighbours: Neighbours, f: F)
+    where
+        F: Fn(usize, usize) + Sync + Send,
+    {
+        if chunks == 0 {
+            return;
+        }
+        // One counter per call: bounded by running the passes in windows of
+        // about `MAX_TASKS` calls (a wait between windows costs little once
+        // a window holds many passes).
+        const MAX_TASKS: usize = 1 << 14;
+        let window = (MAX_TASKS / chunks).max(1);
+        for first in (0..passes).step_by(window) {
+            let graph = PassGraph {
+                first,
+                passes: window.min(passes - first),
+                chunks,
+                neighbours,
+                waiting_on: (0..window.min(passes - first) * chunks)
+                    .map(|task| match task / chunks {
+                        0 => AtomicUsize::new(0),
+                        _ => AtomicUsize::new(neighbours.around(task % chunks, chunks).count()),
+                    })
+                    .collect(),
+                f: &f,
+            };
+            rayon::scope(|scope| {
+                for chunk in 0..chunks {
+                    let graph = &graph;
+                    scope.spawn(move |scope| graph.run_from(scope, 0, chunk));
+                }
+            });
+        }
     }
 
     fn threads() -> usize {
@@ -522,5 +717,126 @@ mod tests {
             prop_assert_eq!(&x, &y);
             prop_assert_eq!(x, chunk_starts::<Serial>(len, chunk_len, Schedule::Static));
         }
+
+        #[test]
+        fn pass_chunks_run_once_after_their_neighbours_and_never_overtake_them(
+            passes in 0_usize..7,
+            chunks in 0_usize..11,
+            reach in 0_usize..4,
+            ring in any::<bool>(),
+            threads in prop::sample::select(THREAD_COUNTS.to_vec()),
+        ) {
+            let neighbours = if ring { Neighbours::Ring(reach) } else { Neighbours::Line(reach) };
+            prop_assert_eq!(
+                pass_order_violations::<Serial>(passes, chunks, neighbours),
+                (passes * chunks, 0)
+            );
+            let parallel = in_pool(threads, || {
+                pass_order_violations::<Parallel>(passes, chunks, neighbours)
+            });
+            prop_assert_eq!(parallel, (passes * chunks, 0));
+        }
+
+        #[test]
+        fn neighbours_are_the_chunks_within_reach(
+            chunks in 0_usize..20, reach in 0_usize..12, ring in any::<bool>(),
+        ) {
+            for chunk in 0..chunks + 2 {
+                let expected: Vec<usize> = (0..chunks)
+                    .filter(|&other| {
+                        let apart = chunk.abs_diff(other);
+                        let apart = if ring { apart.min(chunks.abs_diff(apart)) } else { apart };
+                        chunk < chunks && apart <= reach
+                    })
+                    .collect();
+                let neighbours = if ring { Neighbours::Ring(reach) } else { Neighbours::Line(reach) };
+                prop_assert_eq!(neighbours.around(chunk, chunks).collect::<Vec<_>>(), expected);
+            }
+        }
+
+        #[test]
+        fn neighbours_are_symmetric_distinct_and_include_the_chunk(
+            chunks in 1_usize..20, reach in 0_usize..12, ring in any::<bool>(),
+        ) {
+            let neighbours = if ring { Neighbours::Ring(reach) } else { Neighbours::Line(reach) };
+            for chunk in 0..chunks {
+                let around: Vec<usize> = neighbours.around(chunk, chunks).collect();
+                prop_assert!(around.contains(&chunk));
+                prop_assert!(around.windows(2).all(|pair| pair[0] < pair[1]));
+                prop_assert!(around.len() <= 2 * reach + 1);
+                for &other in &around {
+                    prop_assert!(neighbours.around(other, chunks).any(|back| back == chunk));
+                }
+            }
+        }
+    }
+
+    /// Runs a pass sweep in which every call checks its neighbours' finished
+    /// pass counts (all at least this pass: they ran the pass before; none
+    /// beyond the next: they cannot have started a pass that needs this
+    /// call), and returns the number of calls and of failed checks.
+    fn pass_order_violations<B: Backend>(
+        passes: usize,
+        chunks: usize,
+        neighbours: Neighbours,
+    ) -> (usize, usize) {
+        let finished: Vec<AtomicUsize> = (0..chunks).map(|_| AtomicUsize::new(0)).collect();
+        let (calls, violations) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        B::for_each_pass_chunk(passes, chunks, neighbours, |pass, chunk| {
+            calls.fetch_add(1, Ordering::Relaxed);
+            let early = finished[chunk].load(Ordering::Acquire) != pass
+                || neighbours.around(chunk, chunks).any(|n| {
+                    let done = finished[n].load(Ordering::Acquire);
+                    done < pass || done > pass + 1
+                });
+            violations.fetch_add(usize::from(early), Ordering::Relaxed);
+            finished[chunk].fetch_add(1, Ordering::Release);
+        });
+        (calls.into_inner(), violations.into_inner())
+    }
+
+    #[test]
+    fn passes_too_many_for_one_graph_still_run_in_order() {
+        // 5000 chunks: windows of 3 passes each, the last one shorter.
+        for threads in [1, 2] {
+            let counts = in_pool(threads, || {
+                pass_order_violations::<Parallel>(10, 5000, Neighbours::Ring(2))
+            });
+            assert_eq!(counts, (50_000, 0), "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_panicking_pass_chunk_reaches_the_caller_on_every_thread_count() {
+        for threads in THREAD_COUNTS {
+            let outcome = std::panic::catch_unwind(|| {
+                in_pool(threads, || {
+                    Parallel::for_each_pass_chunk(5, 4, Neighbours::Ring(1), |pass, chunk| {
+                        assert!(!(pass == 2 && chunk == 1), "chunk 1 fails in pass 2");
+                    });
+                })
+            });
+            assert!(outcome.is_err(), "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn parallel_pass_chunks_do_not_wait_for_the_whole_pass() {
+        // On a line of 6 chunks with reach 1, chunk 0 of pass 1 needs only
+        // chunks 0 and 1 of pass 0. With one thread, the graph starts it as
+        // soon as those are done, before chunk 5 of pass 0 has run.
+        let order = std::sync::Mutex::new(Vec::new());
+        in_pool(1, || {
+            Parallel::for_each_pass_chunk(2, 6, Neighbours::Line(1), |pass, chunk| {
+                order.lock().unwrap().push((pass, chunk));
+            });
+        });
+        let order = order.into_inner().unwrap();
+        let at = |task| order.iter().position(|&t| t == task).unwrap();
+        assert_eq!(order.len(), 12);
+        assert!(
+            at((1, 4)) < at((0, 0)) || at((1, 0)) < at((0, 5)),
+            "passes ran strictly one after the other: {order:?}"
+        );
     }
 }

@@ -63,7 +63,7 @@ mod kernel;
 pub mod testing;
 pub mod timing;
 
-pub use backend::{Backend, Chunkable, Parallel, Schedule, Serial};
+pub use backend::{Backend, Chunkable, Neighbours, Parallel, Schedule, Serial};
 pub use error::{Error, Result, validate};
 pub use isa::{Isa, Vectorized};
 pub use kernel::{Kernel, Work};
