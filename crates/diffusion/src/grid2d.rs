@@ -236,6 +236,13 @@ impl Diffusion2d {
 
     /// Advances `steps` time steps on backend `B` with the given schedule.
     ///
+    /// The schedule groups the row chunks of runs that step one step per
+    /// pass ([`Diffusion2d::with_time_block`]`(1)`, or a single step). Runs
+    /// that fuse several steps per pass start each band as soon as its
+    /// neighbour bands are done with the pass before
+    /// ([`Backend::for_each_pass_chunk`]), whatever the schedule. Either
+    /// way the result is the same, bit for bit.
+    ///
     /// ```
     /// use diffusion::{Boundary, Diffusion2d};
     /// use kernels_core::{Parallel, Schedule};
@@ -845,7 +852,9 @@ impl Kernel for Case2d {
         sim.into_grid()
     }
 
-    /// Every row costs the same, so equal static blocks balance perfectly.
+    /// Every row costs the same, so equal static blocks balance perfectly
+    /// (blocked runs follow their bands' dependencies instead; see
+    /// [`Diffusion2d::run_with`]).
     fn default_schedule(&self) -> Schedule {
         Schedule::Static
     }
