@@ -57,8 +57,8 @@ impl WithLanes for StepRows<'_> {
 
 /// Calls `f(index, first_row, out)` on backend `B` for every block `out` of
 /// `block_rows` whole output rows (the last may be shorter), `first_row`
-/// being the block's first row: the chunking shared by the 2-D step, the
-/// 2-D pass and the 1-D step (a line of `n` cells is `n` rows of one cell).
+/// being the block's first row: the chunking shared by the 2-D and the 1-D
+/// step (a line of `n` cells is `n` rows of one cell).
 /// `input` and `output` are `rows × cols`, row-major; blocks depend only on
 /// the grid size and `block_rows`, never on the backend.
 #[inline(always)]
@@ -625,7 +625,8 @@ pub(crate) fn passes_2d<B: Backend>(
         ring,
         passes,
         |pass, first, input, out| {
-            let steps = (steps - (pass * time_block) as u64).min(time_block as u64) as usize;
+            let done = pass as u64 * time_block as u64;
+            let steps = (steps - done).min(time_block as u64) as usize;
             scratch.with_slot(first / blocking.band_rows.max(1), |buffer| {
                 let needed = band_scratch_len(cols, blocking.strip_cols, steps);
                 let work = Band {

@@ -490,9 +490,13 @@ struct PassGraph<'f, F> {
 }
 
 impl<F: Fn(usize, usize) + Sync + Send> PassGraph<'_, F> {
-    /// Runs `(pass, chunk)` (`pass` counted from `first`), then the tasks it was the last dependency of:
-    /// all but one as new rayon tasks, the last on this thread (it reads
-    /// what this thread just wrote, much of it still in this core's cache).
+    /// Runs `(pass, chunk)` (`pass` counted from `first`), then the calls
+    /// it was the last dependency of: all but the last as new rayon tasks,
+    /// the last on this thread (it reads what this thread just wrote). A
+    /// thread then sweeps on in one direction and an idle one steals from
+    /// the other end, so most chunks stay on one thread from pass to pass;
+    /// keeping the chunk's own next call instead moved chunks between
+    /// threads about half again as often.
     fn run_from<'s>(&'s self, scope: &rayon::Scope<'s>, mut pass: usize, mut chunk: usize) {
         loop {
             (self.f)(self.first + pass, chunk);
