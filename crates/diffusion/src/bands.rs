@@ -45,7 +45,12 @@ impl<'a> GridRows<'a> {
     /// update: it would read rows another band may be writing).
     #[inline(always)]
     pub(crate) fn row(self, r: usize) -> &'a [f64] {
-        let offset = (r + self.rows - self.first) % self.rows;
+        // Rows from `first`, wrapped, without a division (`first < rows`).
+        let offset = if r >= self.first {
+            r - self.first
+        } else {
+            r + self.rows - self.first
+        };
         assert!(
             r < self.rows && offset < self.len,
             "row {r} is beyond the band's reach"
@@ -164,4 +169,131 @@ pub(crate) fn for_each_band_pass<B: Backend>(
         update(pass, own.start, input, out);
     });
     passes % 2 == 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kernels_core::testing::{THREAD_COUNTS, in_pool};
+    use kernels_core::{Parallel, Serial};
+    use proptest::prelude::*;
+
+    /// Row `r + d` of a grid of `rows`, wrapped on a ring, clamped on a line.
+    fn neighbour(r: usize, d: isize, rows: usize, ring: bool) -> usize {
+        let at = r as isize + d;
+        if ring {
+            at.rem_euclid(rows as isize) as usize
+        } else {
+            at.clamp(0, rows as isize - 1) as usize
+        }
+    }
+
+    /// One pass of a `2·halo + 1`-row moving average, summed in a fixed
+    /// order, from `input` into `out` (rows `first..` of the grid).
+    fn smooth_rows(
+        input: &dyn Fn(usize) -> Vec<f64>,
+        first: usize,
+        out: &mut [f64],
+        shape: (usize, usize),
+        halo: usize,
+        ring: bool,
+    ) {
+        let (rows, cols) = shape;
+        for (offset, out_row) in out.chunks_exact_mut(cols).enumerate() {
+            let r = first + offset;
+            for (c, value) in out_row.iter_mut().enumerate() {
+                *value = (-(halo as isize)..=halo as isize)
+                    .map(|d| input(neighbour(r, d, rows, ring))[c])
+                    .fold(0.0, |sum, x| sum + x)
+                    / (2 * halo + 1) as f64;
+            }
+        }
+    }
+
+    fn swept<B: Backend>(
+        grid: &[f64],
+        shape: (usize, usize),
+        band_rows: usize,
+        halo: usize,
+        ring: bool,
+        passes: usize,
+    ) -> Vec<f64> {
+        let (mut a, mut b) = (grid.to_vec(), grid.to_vec());
+        let in_b = for_each_band_pass::<B>(
+            (&mut a, &mut b),
+            shape,
+            band_rows,
+            halo,
+            ring,
+            passes,
+            |_, first, input, out| {
+                smooth_rows(&|r| input.row(r).to_vec(), first, out, shape, halo, ring);
+            },
+        );
+        if in_b { b } else { a }
+    }
+
+    proptest! {
+        #[test]
+        fn band_sweeps_equal_whole_passes_on_every_thread_count(
+            rows in 1_usize..30,
+            cols in 1_usize..4,
+            band_rows in 1_usize..12,
+            halo in 0_usize..7,
+            ring in any::<bool>(),
+            passes in 0_usize..6,
+            threads in prop::sample::select(THREAD_COUNTS.to_vec()),
+        ) {
+            let shape = (rows, cols);
+            let grid: Vec<f64> = (0..rows * cols).map(|x| ((x * 37) % 11) as f64 - 4.5).collect();
+            let mut expected = grid.clone();
+            for _ in 0..passes {
+                let before = expected.clone();
+                let row = |r: usize| before[r * cols..(r + 1) * cols].to_vec();
+                smooth_rows(&row, 0, &mut expected, shape, halo, ring);
+            }
+            prop_assert_eq!(&swept::<Serial>(&grid, shape, band_rows, halo, ring, passes), &expected);
+            let parallel = in_pool(threads, || swept::<Parallel>(&grid, shape, band_rows, halo, ring, passes));
+            prop_assert_eq!(&parallel, &expected);
+        }
+    }
+
+    /// Reads row `row` in band 0 (rows 0..3 of 10) with a halo of one.
+    fn read_from_band_zero(row: usize, ring: bool) {
+        let (mut a, mut b) = (vec![0.0; 10], vec![0.0; 10]);
+        for_each_band_pass::<Serial>(
+            (&mut a, &mut b),
+            (10, 1),
+            3,
+            1,
+            ring,
+            1,
+            |_, first, input, _| {
+                if first == 0 {
+                    input.row(row);
+                }
+            },
+        );
+    }
+
+    #[test]
+    fn rows_within_the_halo_are_readable_and_wrap_on_a_ring() {
+        for row in [0, 2, 3] {
+            read_from_band_zero(row, false);
+            read_from_band_zero(row, true);
+        }
+        read_from_band_zero(9, true);
+    }
+
+    #[test]
+    #[should_panic(expected = "beyond the band's reach")]
+    fn a_row_past_the_halo_is_refused() {
+        read_from_band_zero(4, true);
+    }
+
+    #[test]
+    #[should_panic(expected = "beyond the band's reach")]
+    fn a_line_does_not_wrap() {
+        read_from_band_zero(9, false);
+    }
 }
