@@ -31,12 +31,6 @@ pub(crate) struct GridRows<'a> {
     values: PhantomData<&'a [f64]>,
 }
 
-// SAFETY: a `GridRows` hands out shared slices only of rows that nobody
-// writes while it lives (see `for_each_band_pass`), as a `&[f64]` would.
-unsafe impl Send for GridRows<'_> {}
-// SAFETY: as for `Send`.
-unsafe impl Sync for GridRows<'_> {}
-
 impl<'a> GridRows<'a> {
     /// Row `r`.
     ///
