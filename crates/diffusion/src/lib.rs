@@ -40,7 +40,7 @@
 //!   from the kernel's [`Isa`] ([`Vectorized::with_isa`]; default
 //!   [`Isa::selected`], capped by `KERNELS_ISA`). The wrapped edge columns are
 //!   handled separately (but see below). Lanes compute exactly the scalar expression
-//!   (separate multiplies and adds, no FMA), so every ISA gives the same bits.
+//!   (separate multiplies and adds), so every ISA gives the same bits.
 //!   Each row is done as one vector at its start, whole vectors from the
 //!   first cache-line-aligned output cell, and one vector ending at its last
 //!   cell (the overlaps are recomputed to the same bits): no scalar tail,
@@ -91,6 +91,17 @@
 //!   rows are never a multiple of 4 KiB apart (no "4K aliasing" between the
 //!   stores of one row and the loads of the next; measured: padding made
 //!   no difference once the rows were aligned, but it costs nothing).
+//! * **Interleaved rows inside a fused pass.** Between the first and the
+//!   last pass of a run, rows that are whole vectors are stored
+//!   interleaved: lane `l` of vector `v` holds column `l·len + v`, so the
+//!   left and right neighbours of a vector are simply the vectors before
+//!   and after it (one lane rotation at each end of the row, which is the
+//!   periodic wrap), and `s − 4·c` is one fused multiply-add (exact, since
+//!   `4·c` is). The first pass interleaves as it computes its first step,
+//!   the last puts the columns back as it writes, so the layout costs no
+//!   pass over memory and the grid the caller sees is in column order.
+//!   Measured about 10 % faster than the shifted vectors at 512² (see the
+//!   diffusion chapter).
 //! * **Parallel bands.** Steps are cut into chunks of rows, runs into
 //!   bands, both with sizes that depend only on the grid size, and run on
 //!   the chosen backend. Bands are about `32·T` rows tall, their number a
@@ -158,6 +169,7 @@ mod bands;
 pub mod ffi;
 mod grid1d;
 mod grid2d;
+mod layout;
 mod params;
 pub mod reference;
 mod simd;

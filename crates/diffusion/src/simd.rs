@@ -12,7 +12,10 @@
 //!
 //! Every variant evaluates exactly the reference expression,
 //! `c + k·(((n1 + n2) + n3) + n4 − 4·c)`, lane by lane, with separate
-//! multiplies and adds (no FMA), so all of them give the same bits.
+//! multiplies and adds, so all of them give the same bits. The one fused
+//! multiply-add, `s − 4·c` in the interleaved rows of fused passes
+//! ([`Lanes::run_2d_interleaved_row`]), rounds the same exact value as the
+//! reference, because `4·c` is exact for the values a grid may hold.
 #![allow(unsafe_code)]
 
 use kernels_core::Isa;
@@ -23,6 +26,11 @@ use crate::Boundary;
 /// out.len()`, exactly what the scalar expression gives; the slices must be at
 /// least `out.len()` long (they are shifted views of the input rows).
 pub(crate) trait Lanes: Copy + Send + Sync {
+    /// Lanes per vector: the width of the interleaved row layout
+    /// ([`crate::layout`]). 1 for scalar code, where that layout is the
+    /// column order itself.
+    const WIDTH: usize;
+
     /// 2-D update: `out[j] = c[j] + k·(v1[j] + v2[j] + h1[j] + h2[j] − 4·c[j])`.
     fn run_2d(self, out: &mut [f64], c: &[f64], nb: [&[f64]; 4], k: f64);
     /// 1-D update: `out[j] = c[j] + k·(n1[j] + n2[j] − 2·c[j])`.
@@ -48,6 +56,29 @@ pub(crate) trait Lanes: Copy + Send + Sync {
     ) {
         row_by_slices(self, out, (c, above, below), k, boundary);
     }
+
+    /// [`Lanes::run_2d_row`] for rows stored interleaved over
+    /// [`Lanes::WIDTH`] lanes ([`crate::layout`]); `m` must be a multiple
+    /// of the width. The same cells get the same neighbours in the same
+    /// order, so the result, read back in column order, has the same bits,
+    /// provided every value is at most
+    /// [`MAX_ABS_VALUE`](crate::params::MAX_ABS_VALUE) in magnitude: the
+    /// vector tokens compute `s − 4·c` as one fused multiply-add, which
+    /// rounds once where the reference rounds `4·c` and then the
+    /// difference; `4·c` is exact (a power of two times a value far from
+    /// overflow), so both round the same exact value. Only validated grids
+    /// reach it (the C ABI, which does not inspect values, steps with
+    /// [`Lanes::run_2d_row`]).
+    ///
+    /// # Panics
+    /// If `m` is not a multiple of [`Lanes::WIDTH`].
+    fn run_2d_interleaved_row(
+        self,
+        out: &mut [f64],
+        rows: (&[f64], &[f64], &[f64]),
+        k: f64,
+        boundary: Boundary,
+    );
 }
 
 /// [`Lanes::run_2d_row`] from shifted views of `c` with [`Lanes::run_2d`];
@@ -135,6 +166,20 @@ fn tail_1d(out: &mut [f64], c: &[f64], n1: &[f64], n2: &[f64], k: f64, from: usi
 pub(crate) struct Scalar;
 
 impl Lanes for Scalar {
+    const WIDTH: usize = 1;
+
+    #[inline(always)]
+    fn run_2d_interleaved_row(
+        self,
+        out: &mut [f64],
+        rows: (&[f64], &[f64], &[f64]),
+        k: f64,
+        boundary: Boundary,
+    ) {
+        // One lane: the interleaved layout is the column order.
+        self.run_2d_row(out, rows, k, boundary);
+    }
+
     #[inline(always)]
     fn run_2d(self, out: &mut [f64], c: &[f64], nb: [&[f64]; 4], k: f64) {
         tail_2d(out, c, nb, k, 0);
@@ -152,10 +197,10 @@ pub(crate) use x86::{Avx2, Avx512};
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::{
-        __m256d, __m512d, _mm256_add_pd, _mm256_loadu_pd, _mm256_mul_pd, _mm256_set1_pd,
-        _mm256_storeu_pd, _mm256_sub_pd, _mm512_add_pd, _mm512_alignr_epi64, _mm512_castpd_si512,
-        _mm512_castsi512_pd, _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_storeu_pd,
-        _mm512_sub_pd,
+        __m256d, __m512d, _mm256_add_pd, _mm256_fnmadd_pd, _mm256_loadu_pd, _mm256_mul_pd,
+        _mm256_permute4x64_pd, _mm256_set1_pd, _mm256_storeu_pd, _mm256_sub_pd, _mm512_add_pd,
+        _mm512_alignr_epi64, _mm512_castpd_si512, _mm512_castsi512_pd, _mm512_fnmadd_pd,
+        _mm512_loadu_pd, _mm512_mul_pd, _mm512_set1_pd, _mm512_storeu_pd, _mm512_sub_pd,
     };
 
     use kernels_core::Isa;
@@ -194,7 +239,8 @@ mod x86 {
     /// than one vector take the scalar loop.
     macro_rules! vector_lanes {
         ($token:ty, $v:ty, $w:expr, $load:ident, $store:ident, $set1:ident, $add:ident,
-         $sub:ident, $mul:ident $(, whole_vector_row: $whole_vector_row:ident)?) => {
+         $sub:ident, $mul:ident, $fnmadd:ident, rotate: ($rotate_up:expr, $rotate_down:expr)
+         $(, whole_vector_row: $whole_vector_row:ident)?) => {
             impl $token {
                 /// One vector of updates, `c + k·(((v1 + v2) + h1) + h2 −
                 /// 4·c)` lane by lane in the reference's order, with `kv`
@@ -209,9 +255,96 @@ mod x86 {
                     // intrinsics only compute on registers.
                     unsafe { $add(c, $mul(kv, $sub($add($add($add(v1, v2), h1), h2), $mul(four, c)))) }
                 }
+
+                /// [`Self::cells`] with `s − 4·c` as one fused
+                /// multiply-add: the same bits for values up to
+                /// [`MAX_ABS_VALUE`](crate::params::MAX_ABS_VALUE) (see
+                /// [`Lanes::run_2d_interleaved_row`]).
+                ///
+                /// # Safety
+                /// As [`Self::cells`].
+                #[inline(always)]
+                unsafe fn fused_cells(c: $v, [v1, v2, h1, h2]: [$v; 4], kv: $v, four: $v) -> $v {
+                    // SAFETY: as in `cells`.
+                    unsafe { $add(c, $mul(kv, $fnmadd(four, c, $add($add($add(v1, v2), h1), h2)))) }
+                }
+
+                /// Every cell of the interleaved row `out` (whole vectors,
+                /// at least one), the columns wrapped, the neighbours in
+                /// the roll order if `ROLL`, else in the C order.
+                #[inline(always)]
+                fn interleaved_vectors<const ROLL: bool>(
+                    self,
+                    out: &mut [f64],
+                    (c, above, below): (&[f64], &[f64], &[f64]),
+                    k: f64,
+                ) {
+                    let m = out.len();
+                    assert!(m >= $w && m.is_multiple_of($w), "whole vectors");
+                    let (c, above, below) = (&c[..m], &above[..m], &below[..m]);
+                    let (v1, v2) = if ROLL { (above, below) } else { (below, above) };
+                    // SAFETY: the token `self` proves CPU support. Every
+                    // load and store covers `j..j + $w` with `j` a multiple
+                    // of `$w` below `m`, a multiple of `$w` (asserted), so
+                    // all are in bounds of the four `m`-long slices; `out`
+                    // does not alias the inputs (it is a `&mut`).
+                    unsafe {
+                        let kv = $set1(k);
+                        let four = $set1(4.0);
+                        let load = |row: &[f64], j: usize| $load(row.as_ptr().add(j));
+                        let o = out.as_mut_ptr();
+                        // A macro, as in `whole_vectors`: always inlined.
+                        macro_rules! update {
+                            ($j:expr, $left:expr, $here:expr, $right:expr) => {{
+                                let j = $j;
+                                let (h1, h2) = if ROLL { ($left, $right) } else { ($right, $left) };
+                                let nb = [load(v1, j), load(v2, j), h1, h2];
+                                $store(o.add(j), Self::fused_cells($here, nb, kv, four));
+                            }};
+                        }
+                        let last = m - $w;
+                        let first = load(c, 0);
+                        // Left of vector 0 and right of the last: the
+                        // neighbouring lane's run, wrapping at the row ends.
+                        let (mut left, mut here) = ($rotate_up(load(c, last)), first);
+                        let mut j = 0;
+                        while j < last {
+                            let right = load(c, j + $w);
+                            update!(j, left, here, right);
+                            (left, here) = (here, right);
+                            j += $w;
+                        }
+                        update!(last, left, here, $rotate_down(first));
+                    }
+                }
             }
 
             impl Lanes for $token {
+                const WIDTH: usize = $w;
+
+                #[inline(always)]
+                fn run_2d_interleaved_row(
+                    self,
+                    out: &mut [f64],
+                    rows: (&[f64], &[f64], &[f64]),
+                    k: f64,
+                    boundary: Boundary,
+                ) {
+                    let m = out.len();
+                    assert!(m.is_multiple_of($w), "an interleaved row is whole vectors");
+                    if m == 0 {
+                        return;
+                    }
+                    match boundary {
+                        Boundary::Periodic => self.interleaved_vectors::<true>(out, rows, k),
+                        Boundary::Fixed => {
+                            let edges = (out[0], out[m - 1]);
+                            self.interleaved_vectors::<false>(out, rows, k);
+                            (out[0], out[m - 1]) = edges;
+                        }
+                    }
+                }
+
                 $(
                     #[inline(always)]
                     fn run_2d_row(
@@ -315,7 +448,13 @@ mod x86 {
         _mm256_set1_pd,
         _mm256_add_pd,
         _mm256_sub_pd,
-        _mm256_mul_pd
+        _mm256_mul_pd,
+        _mm256_fnmadd_pd,
+        rotate: (
+            // Lane l takes lane l − 1 (lane 0 takes lane 3), and back.
+            _mm256_permute4x64_pd::<0b10_01_00_11>,
+            _mm256_permute4x64_pd::<0b00_11_10_01>
+        )
     );
     vector_lanes!(
         Avx512,
@@ -327,6 +466,18 @@ mod x86 {
         _mm512_add_pd,
         _mm512_sub_pd,
         _mm512_mul_pd,
+        _mm512_fnmadd_pd,
+        rotate: (
+            // Lane l takes lane l − 1 (lane 0 takes lane 7), and back.
+            |x| _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(
+                _mm512_castpd_si512(x),
+                _mm512_castpd_si512(x)
+            )),
+            |x| _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(
+                _mm512_castpd_si512(x),
+                _mm512_castpd_si512(x)
+            ))
+        ),
         whole_vector_row: whole_vector_row
     );
 
@@ -435,8 +586,8 @@ mod x86 {
         work.run(token)
     }
 
-    /// Runs `work` compiled for AVX2 + FMA (FMA is never used: no intrinsic
-    /// fuses and Rust does not contract).
+    /// Runs `work` compiled for AVX2 + FMA (Rust never contracts a multiply
+    /// and an add on its own; only the interleaved rows fuse `s − 4·c`).
     #[target_feature(enable = "avx2,fma")]
     pub(super) fn run_avx2<W: super::WithLanes>(token: Avx2, work: W) -> W::Output {
         work.run(token)
@@ -450,6 +601,18 @@ pub(crate) trait WithLanes {
     type Output;
     /// Does the work with `lanes`. Implementations are `#[inline(always)]`.
     fn run<L: Lanes>(self, lanes: L) -> Self::Output;
+}
+
+/// [`Lanes::WIDTH`] of the lanes [`dispatch`] runs work with for `isa`.
+pub(crate) fn lane_width(isa: Isa) -> usize {
+    struct Width;
+    impl WithLanes for Width {
+        type Output = usize;
+        fn run<L: Lanes>(self, _: L) -> usize {
+            L::WIDTH
+        }
+    }
+    dispatch(isa, Width)
 }
 
 /// Runs `work` with the widest lanes `isa` allows, inside a function
@@ -559,13 +722,14 @@ mod tests {
         out: &'a mut [f64],
         rows: (&'a [f64], &'a [f64], &'a [f64]),
         boundary: Boundary,
+        k: f64,
     }
 
     impl WithLanes for WholeRow<'_> {
         type Output = ();
         #[inline(always)]
         fn run<L: Lanes>(self, lanes: L) {
-            lanes.run_2d_row(self.out, self.rows, 0.23, self.boundary);
+            lanes.run_2d_row(self.out, self.rows, self.k, self.boundary);
         }
     }
 
@@ -610,9 +774,101 @@ mod tests {
                             out: &mut out,
                             rows,
                             boundary,
+                            k: 0.23,
                         },
                     );
                     assert_eq!(&out, expected, "{isa}, {boundary:?}, m = {m}");
+                }
+            }
+        }
+    }
+
+    struct InterleavedRow<'a> {
+        out: &'a mut [f64],
+        rows: (&'a [f64], &'a [f64], &'a [f64]),
+        boundary: Boundary,
+        k: f64,
+    }
+
+    impl WithLanes for InterleavedRow<'_> {
+        type Output = usize;
+        #[inline(always)]
+        fn run<L: Lanes>(self, lanes: L) -> usize {
+            lanes.run_2d_interleaved_row(self.out, self.rows, self.k, self.boundary);
+            L::WIDTH
+        }
+    }
+
+    #[test]
+    fn interleaved_rows_give_the_column_order_bits_up_to_the_largest_valid_value() {
+        use crate::layout::{Direction, rearrange_row};
+        use crate::params::MAX_ABS_VALUE;
+
+        // The fused `s − 4·c` must round like the reference at the ends of
+        // the valid range too: the largest values, subnormals, both zeros,
+        // and sums that cancel exactly.
+        let tiny = f64::MIN_POSITIVE / 8.0;
+        let special = [
+            MAX_ABS_VALUE,
+            -MAX_ABS_VALUE,
+            tiny,
+            -tiny,
+            0.0,
+            -0.0,
+            1.0,
+            0.25,
+        ];
+        let value = |i: usize, phase: f64| match (i * 7 + phase as usize) % 11 {
+            n if n < special.len() => special[n],
+            _ => ((i as f64) * 0.61 + phase).sin() * 3.0 - 0.4,
+        };
+        for isa in Isa::supported() {
+            let width = lane_width(isa);
+            for m in (1..=6).map(|n| n * width) {
+                let plain: Vec<Vec<f64>> = (0..3)
+                    .map(|r| (0..m).map(|i| value(i, 1.7 * r as f64)).collect())
+                    .collect();
+                for boundary in [Boundary::Periodic, Boundary::Fixed] {
+                    if boundary == Boundary::Fixed && m < 3 {
+                        continue;
+                    }
+                    for k in [0.25, 0.1] {
+                        let mut expected = vec![-1.0; m];
+                        let rows = (&plain[0][..], &plain[1][..], &plain[2][..]);
+                        dispatch(
+                            Isa::Scalar,
+                            WholeRow {
+                                out: &mut expected,
+                                rows,
+                                boundary,
+                                k,
+                            },
+                        );
+                        let mut lifted = plain.clone();
+                        for (to, from) in lifted.iter_mut().zip(&plain) {
+                            rearrange_row(to, from, width, Direction::Interleave);
+                        }
+                        let mut out = vec![-1.0; m];
+                        let lanes = dispatch(
+                            isa,
+                            InterleavedRow {
+                                out: &mut out,
+                                rows: (&lifted[0], &lifted[1], &lifted[2]),
+                                boundary,
+                                k,
+                            },
+                        );
+                        assert_eq!(lanes, width);
+                        let mut restored = vec![-1.0; m];
+                        rearrange_row(&mut restored, &out, width, Direction::Restore);
+                        let bits =
+                            |row: &[f64]| row.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(
+                            bits(&restored),
+                            bits(&expected),
+                            "{isa}, {boundary:?}, m = {m}, k = {k}"
+                        );
+                    }
                 }
             }
         }

@@ -18,7 +18,8 @@ use kernels_core::{Backend, Isa, Schedule};
 
 use crate::Boundary;
 use crate::bands::{self, GridRows};
-use crate::simd::{Lanes, WithLanes, cell_1d, cell_2d, dispatch};
+use crate::layout::{self, Direction};
+use crate::simd::{Lanes, WithLanes, cell_1d, cell_2d, dispatch, lane_width};
 
 /// A run of whole output rows `first..` of one step, as dispatched work.
 struct StepRows<'a> {
@@ -225,7 +226,7 @@ impl Scratch {
     }
 
     /// Scratch for the bands of a run with `blocking` on a grid `cols`
-    /// wide: `3·(time_block − 1)` rows of a tile (a whole row, or the
+    /// wide: `3·(time_block − 1) + 1` rows of a tile (a whole row, or the
     /// widest strip and its halo, padded by [`scratch_stride`]).
     pub(crate) fn for_run(slots: usize, blocking: Blocking, cols: usize) -> Self {
         let steps = blocking.time_block;
@@ -299,9 +300,9 @@ fn tile_stride(cols: usize, strip_cols: usize, steps: usize) -> usize {
 }
 
 /// Scratch values a band fusing `steps` steps needs: rings of three rows
-/// for levels `1..steps`.
+/// for levels `1..steps`, and one row to change a row's layout in.
 fn band_scratch_len(cols: usize, strip_cols: usize, steps: usize) -> usize {
-    3 * steps.saturating_sub(1) * tile_stride(cols, strip_cols, steps)
+    (3 * steps.saturating_sub(1) + 1) * tile_stride(cols, strip_cols, steps)
 }
 
 /// The `len` values of `row` from virtual column `from`, `row` holding
@@ -328,6 +329,42 @@ struct LevelRows<'a> {
     /// A multiple of 3 that makes every virtual row index used positive.
     lift: isize,
     fixed: bool,
+    layouts: Layouts<'a>,
+}
+
+/// Where a pass's rows are interleaved ([`crate::layout`]) and where they
+/// are in column order. A run's grid is in column order before its first
+/// pass and after its last; in between, the passes hand each other
+/// interleaved rows, so the first pass interleaves as it computes its
+/// first level and the last restores the order as it writes its output,
+/// and no pass over memory is spent on the layout.
+#[derive(Clone, Copy)]
+struct Layouts<'a> {
+    /// Lanes the scratch rows (and the grids between passes) are
+    /// interleaved over; 1: column order everywhere.
+    width: usize,
+    /// The input grid is in column order (the first pass).
+    input_in_order: bool,
+    /// The output grid goes in column order (the last pass).
+    output_in_order: bool,
+    /// Fixed boundaries: the top and bottom edge rows, interleaved. The
+    /// grids keep them in column order (no pass writes them); interleaved
+    /// levels read them from here.
+    edges: &'a [f64],
+}
+
+impl Layouts<'_> {
+    /// Whether level `level` (≥ 1) is computed from rows in column order.
+    #[inline(always)]
+    fn reads_in_order(self, level: usize) -> bool {
+        self.width == 1 || (level == 1 && self.input_in_order)
+    }
+
+    /// Whether level `level` of `steps` goes out in column order.
+    #[inline(always)]
+    fn writes_in_order(self, level: usize, steps: usize) -> bool {
+        self.width == 1 || (level == steps && self.output_in_order)
+    }
 }
 
 impl<'a> LevelRows<'a> {
@@ -373,7 +410,12 @@ impl<'a> LevelRows<'a> {
     where
         'a: 's,
     {
-        if level == 1 || (self.fixed && (x == 0 || x == self.rows - 1)) {
+        let edge = self.fixed && (x == 0 || x == self.rows - 1);
+        if edge && !self.layouts.reads_in_order(level) {
+            let cols = self.layouts.edges.len() / 2;
+            let at = if x == 0 { 0 } else { cols };
+            (&self.layouts.edges[at..at + cols], 0)
+        } else if level == 1 || edge {
             (self.input_row(x), 0)
         } else {
             let at = (level - 2) * 3 * self.stride + self.slot(x);
@@ -393,6 +435,7 @@ struct Band<'a> {
     strip_cols: usize,
     k: f64,
     boundary: Boundary,
+    layouts: Layouts<'a>,
 }
 
 /// Level 1 of a periodic strip whose virtual columns `[a, b)` reach the
@@ -479,6 +522,7 @@ impl WithLanes for Band<'_> {
             strip_cols,
             k,
             boundary,
+            layouts,
         } = self;
         let big_t = steps as isize;
         let (r0, r1) = (first as isize, (first + out.len() / cols) as isize);
@@ -501,6 +545,7 @@ impl WithLanes for Band<'_> {
         let stride = tile_stride(cols, strip_cols, steps);
         let ring = 3 * stride;
         let whole = strips(cols, strip_cols).nth(1).is_none();
+        debug_assert!(layouts.width == 1 || (whole && layouts.width == L::WIDTH));
         let pad = if whole { 0 } else { strip_pad(steps) as isize };
         let level_rows = LevelRows {
             input,
@@ -508,7 +553,11 @@ impl WithLanes for Band<'_> {
             stride,
             lift: 3 * (big_t + 1),
             fixed,
+            layouts,
         };
+        // One row to compute a level in one layout and store it in the
+        // other.
+        let (scratch, staging) = scratch.split_at_mut(scratch.len() - stride);
         for (c0, c1) in strips(cols, strip_cols) {
             let (c0, c1) = (c0 as isize, c1 as isize);
             // Virtual column `x` of a scratch row sits at `x − base`.
@@ -555,7 +604,28 @@ impl WithLanes for Band<'_> {
                             dst[0] = c[0];
                             dst[len - 1] = c[len - 1];
                         }
-                        lanes.run_2d_row(dst, (c, above, below), k, boundary);
+                        let rows = (c, above, below);
+                        let in_order = layouts.reads_in_order(level);
+                        if in_order == layouts.writes_in_order(level, steps) {
+                            if in_order {
+                                lanes.run_2d_row(dst, rows, k, boundary);
+                            } else {
+                                lanes.run_2d_interleaved_row(dst, rows, k, boundary);
+                            }
+                            continue;
+                        }
+                        // The edge columns sit at the same places in both
+                        // layouts: fixed rows carry them over unchanged.
+                        let staged = &mut staging[..len];
+                        (staged[0], staged[len - 1]) = (dst[0], dst[len - 1]);
+                        let direction = if in_order {
+                            lanes.run_2d_row(staged, rows, k, boundary);
+                            Direction::Interleave
+                        } else {
+                            lanes.run_2d_interleaved_row(staged, rows, k, boundary);
+                            Direction::Restore
+                        };
+                        layout::rearrange_row(dst, staged, layouts.width, direction);
                         continue;
                     }
                     if !fixed && t == 1 && (a < 1 || b >= m) {
@@ -603,6 +673,14 @@ impl WithLanes for Band<'_> {
 /// Bands and strips depend only on `blocking` (a function of the grid
 /// size), and every cell value equals the step-by-step one, so the result
 /// is the same on every backend and thread count.
+///
+/// Passes over whole rows that are whole vectors of the lanes `isa` runs
+/// with hand each other the grid interleaved over those lanes
+/// ([`crate::layout`], [`Layouts`]); both buffers are in column order
+/// again on return. Every value must be at most
+/// [`MAX_ABS_VALUE`](crate::params::MAX_ABS_VALUE) in magnitude (the
+/// grids' constructors check it), which the interleaved row update needs
+/// to give the step-by-step bits.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn passes_2d<B: Backend>(
     isa: Isa,
@@ -617,6 +695,20 @@ pub(crate) fn passes_2d<B: Backend>(
     let time_block = blocking.time_block.max(1);
     let passes = usize::try_from(steps.div_ceil(time_block as u64)).expect("passes fit in usize");
     let ring = boundary == Boundary::Periodic;
+    let whole_rows = strips(cols, blocking.strip_cols).nth(1).is_none();
+    let width = match lane_width(isa) {
+        width if whole_rows && cols.is_multiple_of(width) => width,
+        _ => 1,
+    };
+    let mut edges = Vec::new();
+    if width > 1 && boundary == Boundary::Fixed && rows > 0 {
+        edges = vec![0.0; 2 * cols];
+        let (top, bottom) = edges.split_at_mut(cols);
+        let input = &grids.0;
+        layout::rearrange_row(top, &input[..cols], width, Direction::Interleave);
+        let last = &input[(rows - 1) * cols..];
+        layout::rearrange_row(bottom, last, width, Direction::Interleave);
+    }
     bands::for_each_band_pass::<B>(
         grids,
         (rows, cols),
@@ -627,6 +719,12 @@ pub(crate) fn passes_2d<B: Backend>(
         |pass, first, input, out| {
             let done = pass as u64 * time_block as u64;
             let steps = (steps - done).min(time_block as u64) as usize;
+            let layouts = Layouts {
+                width,
+                input_in_order: pass == 0,
+                output_in_order: pass + 1 == passes,
+                edges: &edges,
+            };
             scratch.with_slot(first / blocking.band_rows.max(1), |buffer| {
                 let needed = band_scratch_len(cols, blocking.strip_cols, steps);
                 let work = Band {
@@ -639,6 +737,7 @@ pub(crate) fn passes_2d<B: Backend>(
                     strip_cols: blocking.strip_cols,
                     k,
                     boundary,
+                    layouts,
                 };
                 dispatch(isa, work);
             });
@@ -786,7 +885,7 @@ mod tests {
         let scratch = Scratch::for_run(2, blocking, 37);
         for hint in 0..3 {
             scratch.with_slot(hint, |buffer| {
-                assert_eq!(buffer.len(), 3 * 3 * scratch_stride(37));
+                assert_eq!(buffer.len(), (3 * 3 + 1) * scratch_stride(37));
                 assert_eq!(buffer.as_ptr().align_offset(64), 0);
             });
         }

@@ -50,6 +50,15 @@ fn blocked_2d_runs_match_the_reference_on_every_isa() {
 }
 
 #[test]
+fn passes_on_interleaved_rows_match_the_reference() {
+    // 16 columns are whole vectors of every width: the passes hand each
+    // other interleaved rows. 5 steps in passes of 2 have a first, a
+    // middle and a one-step last pass; in passes of 3, the first and the
+    // last only; in passes of 8, one pass that is both.
+    assert_blocked_runs_match(&wavy(7, 16), 5, &[(2, 3, 16), (3, 7, 16), (8, 2, 16)]);
+}
+
+#[test]
 fn bands_that_wait_only_for_their_neighbours_match_the_reference() {
     // 12 rows in bands of 3 with 2 steps per pass: each band depends on
     // two of the other three only, so under Miri the race detector sees
