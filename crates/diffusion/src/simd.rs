@@ -232,6 +232,87 @@ mod x86 {
         }
     }
 
+    /// `$lanes.$row::<ROLL>(out, rows, k)` on a row (not empty) of whole
+    /// vectors, whose loop wraps the columns: in the roll order for periodic
+    /// rows; for fixed rows in the C order, with the two edge cells, which
+    /// the loop computes with wrapped neighbours, put back afterwards. A
+    /// macro, not a function taking a closure: a closure's body is not
+    /// compiled for the vector instruction set, and a call of the row loop
+    /// from it ran 20 times slower.
+    macro_rules! by_boundary {
+        ($lanes:expr, $row:ident, $out:expr, $rows:expr, $k:expr, $boundary:expr) => {{
+            let out: &mut [f64] = $out;
+            match $boundary {
+                Boundary::Periodic => $lanes.$row::<true>(out, $rows, $k),
+                Boundary::Fixed => {
+                    let m = out.len();
+                    let edges = (out[0], out[m - 1]);
+                    $lanes.$row::<false>(out, $rows, $k);
+                    (out[0], out[m - 1]) = edges;
+                }
+            }
+        }};
+    }
+
+    /// The loop of the rows of whole vectors, in either layout: every cell
+    /// of `out` (whole vectors of `$w` lanes, at least one), walking `c`
+    /// vector by vector. `$sides(before, here, after)` gives the left and
+    /// right neighbours of `here` from the vectors before and after it;
+    /// `$ends(first, last)` the vectors before the first and after the last
+    /// (the wrap). The neighbours go in the roll order if `$roll`, else in
+    /// the C order, and `$cells` computes the update. A macro, not a
+    /// function taking closures: a closure this big is not always inlined,
+    /// and outside the vector function its intrinsics would become calls
+    /// (measured 30 times slower).
+    macro_rules! walk_whole_vectors {
+        ($w:expr, $load:ident, $store:ident, $set1:ident, $cells:path,
+         ends: $ends:expr, sides: $sides:expr,
+         $roll:expr, $out:expr, $rows:expr, $k:expr) => {{
+            let out: &mut [f64] = $out;
+            let m = out.len();
+            assert!(m >= $w && m.is_multiple_of($w), "whole vectors");
+            let (c, above, below): (&[f64], &[f64], &[f64]) = $rows;
+            let (c, above, below) = (&c[..m], &above[..m], &below[..m]);
+            let (v1, v2) = if $roll {
+                (above, below)
+            } else {
+                (below, above)
+            };
+            // SAFETY: the caller holds the token of the instruction set
+            // (CPU support). Every load and store covers `j..j + $w` with
+            // `j` a multiple of `$w` below `m`, a multiple of `$w`
+            // (asserted), so all are in bounds of the four `m`-long slices;
+            // `out` does not alias the inputs (it is a `&mut`).
+            unsafe {
+                let kv = $set1($k);
+                let four = $set1(4.0);
+                let load = |row: &[f64], j: usize| $load(row.as_ptr().add(j));
+                let o = out.as_mut_ptr();
+                macro_rules! update {
+                    ($j:expr, $before:expr, $here:expr, $after:expr) => {{
+                        let (j, here) = ($j, $here);
+                        let (left, right) = $sides($before, here, $after);
+                        let (h1, h2) = if $roll { (left, right) } else { (right, left) };
+                        let nb = [load(v1, j), load(v2, j), h1, h2];
+                        $store(o.add(j), $cells(here, nb, kv, four));
+                    }};
+                }
+                let last = m - $w;
+                let first = load(c, 0);
+                let (before_first, after_last) = $ends(first, load(c, last));
+                let (mut before, mut here) = (before_first, first);
+                let mut j = 0;
+                while j < last {
+                    let after = load(c, j + $w);
+                    update!(j, before, here, after);
+                    (before, here) = (here, after);
+                    j += $w;
+                }
+                update!(last, before, here, after_last);
+            }
+        }};
+    }
+
     /// Defines the vector loops of one token: `$w` lanes of `$v`, with the
     /// given load / store / arithmetic intrinsics: one leading vector,
     /// aligned pairs of vectors, single vectors, and one final vector ending
@@ -271,51 +352,22 @@ mod x86 {
 
                 /// Every cell of the interleaved row `out` (whole vectors,
                 /// at least one), the columns wrapped, the neighbours in
-                /// the roll order if `ROLL`, else in the C order.
+                /// the roll order if `ROLL`, else in the C order: the
+                /// side neighbours are the vectors before and after, and
+                /// the lane rotation at each end of the row is the wrap.
                 #[inline(always)]
                 fn interleaved_vectors<const ROLL: bool>(
                     self,
                     out: &mut [f64],
-                    (c, above, below): (&[f64], &[f64], &[f64]),
+                    rows: (&[f64], &[f64], &[f64]),
                     k: f64,
                 ) {
-                    let m = out.len();
-                    assert!(m >= $w && m.is_multiple_of($w), "whole vectors");
-                    let (c, above, below) = (&c[..m], &above[..m], &below[..m]);
-                    let (v1, v2) = if ROLL { (above, below) } else { (below, above) };
-                    // SAFETY: the token `self` proves CPU support. Every
-                    // load and store covers `j..j + $w` with `j` a multiple
-                    // of `$w` below `m`, a multiple of `$w` (asserted), so
-                    // all are in bounds of the four `m`-long slices; `out`
-                    // does not alias the inputs (it is a `&mut`).
-                    unsafe {
-                        let kv = $set1(k);
-                        let four = $set1(4.0);
-                        let load = |row: &[f64], j: usize| $load(row.as_ptr().add(j));
-                        let o = out.as_mut_ptr();
-                        // A macro, as in `whole_vectors`: always inlined.
-                        macro_rules! update {
-                            ($j:expr, $left:expr, $here:expr, $right:expr) => {{
-                                let j = $j;
-                                let (h1, h2) = if ROLL { ($left, $right) } else { ($right, $left) };
-                                let nb = [load(v1, j), load(v2, j), h1, h2];
-                                $store(o.add(j), Self::fused_cells($here, nb, kv, four));
-                            }};
-                        }
-                        let last = m - $w;
-                        let first = load(c, 0);
-                        // Left of vector 0 and right of the last: the
-                        // neighbouring lane's run, wrapping at the row ends.
-                        let (mut left, mut here) = ($rotate_up(load(c, last)), first);
-                        let mut j = 0;
-                        while j < last {
-                            let right = load(c, j + $w);
-                            update!(j, left, here, right);
-                            (left, here) = (here, right);
-                            j += $w;
-                        }
-                        update!(last, left, here, $rotate_down(first));
-                    }
+                    walk_whole_vectors!(
+                        $w, $load, $store, $set1, Self::fused_cells,
+                        ends: |first, last| ($rotate_up(last), $rotate_down(first)),
+                        sides: |before, _here, after| (before, after),
+                        ROLL, out, rows, k
+                    );
                 }
             }
 
@@ -335,14 +387,7 @@ mod x86 {
                     if m == 0 {
                         return;
                     }
-                    match boundary {
-                        Boundary::Periodic => self.interleaved_vectors::<true>(out, rows, k),
-                        Boundary::Fixed => {
-                            let edges = (out[0], out[m - 1]);
-                            self.interleaved_vectors::<false>(out, rows, k);
-                            (out[0], out[m - 1]) = edges;
-                        }
-                    }
+                    by_boundary!(self, interleaved_vectors, out, rows, k, boundary);
                 }
 
                 $(
@@ -509,74 +554,33 @@ mod x86 {
             if m == 0 || !m.is_multiple_of(8) {
                 return None;
             }
-            match boundary {
-                Boundary::Periodic => self.whole_vectors::<true>(out, rows, k),
-                Boundary::Fixed => {
-                    let edges = (out[0], out[m - 1]);
-                    self.whole_vectors::<false>(out, rows, k);
-                    (out[0], out[m - 1]) = edges;
-                }
-            }
+            by_boundary!(self, whole_vectors, out, rows, k, boundary);
             Some(())
         }
 
         /// Every cell of `out` (a whole number of vectors long) with the
         /// columns wrapped, the neighbours in the roll order if `ROLL`,
-        /// else in the C order.
+        /// else in the C order: the left neighbours of a vector are
+        /// `[before[7], here[0..7]]`, the right ones `[here[1..8],
+        /// after[0]]`, and the vectors before the first and after the last
+        /// are the last and the first (the wrap).
         #[inline(always)]
         fn whole_vectors<const ROLL: bool>(
             self,
             out: &mut [f64],
-            (c, above, below): (&[f64], &[f64], &[f64]),
+            rows: (&[f64], &[f64], &[f64]),
             k: f64,
         ) {
-            let m = out.len();
-            debug_assert!(m >= 8 && m.is_multiple_of(8));
-            let (c, above, below) = (&c[..m], &above[..m], &below[..m]);
-            let (v1, v2) = if ROLL { (above, below) } else { (below, above) };
-            // SAFETY: the token `self` proves the CPU supports AVX-512.
-            // Every load and store covers `j..j + 8` with `j` a multiple of
-            // 8 below `m`, and `m` is a multiple of 8 (checked by the only
-            // caller), so all are in bounds of the four `m`-long slices;
-            // `out` does not alias the inputs (it is a `&mut`).
-            unsafe {
-                let kv = _mm512_set1_pd(k);
-                let four = _mm512_set1_pd(4.0);
-                let load = |row: &[f64], j: usize| _mm512_loadu_pd(row.as_ptr().add(j));
-                let bits = _mm512_castpd_si512;
-                // The left neighbours of `here`: `[before[7], here[0..7]]`.
-                let lefts = |here: __m512d, before: __m512d| {
-                    _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(bits(here), bits(before)))
-                };
-                // The right neighbours of `here`: `[here[1..8], after[0]]`.
-                let rights = |here: __m512d, after: __m512d| {
+            let bits = _mm512_castpd_si512;
+            walk_whole_vectors!(
+                8, _mm512_loadu_pd, _mm512_storeu_pd, _mm512_set1_pd, Self::cells,
+                ends: |first, last| (last, first),
+                sides: |before: __m512d, here: __m512d, after: __m512d| (
+                    _mm512_castsi512_pd(_mm512_alignr_epi64::<7>(bits(here), bits(before))),
                     _mm512_castsi512_pd(_mm512_alignr_epi64::<1>(bits(after), bits(here)))
-                };
-                let o = out.as_mut_ptr();
-                // A macro, not a closure: a closure this big is not always
-                // inlined, and outside the AVX-512 function its intrinsics
-                // would become calls (measured 30 times slower).
-                macro_rules! update {
-                    ($j:expr, $before:expr, $here:expr, $after:expr) => {{
-                        let (j, here) = ($j, $here);
-                        let (left, right) = (lefts(here, $before), rights(here, $after));
-                        let (h1, h2) = if ROLL { (left, right) } else { (right, left) };
-                        let nb = [load(v1, j), load(v2, j), h1, h2];
-                        _mm512_storeu_pd(o.add(j), Self::cells(here, nb, kv, four));
-                    }};
-                }
-                let first = load(c, 0);
-                let last = m - 8;
-                let (mut before, mut here) = (load(c, last), first);
-                let mut j = 0;
-                while j < last {
-                    let after = load(c, j + 8);
-                    update!(j, before, here, after);
-                    (before, here) = (here, after);
-                    j += 8;
-                }
-                update!(last, before, here, first);
-            }
+                ),
+                ROLL, out, rows, k
+            );
         }
     }
 
@@ -718,18 +722,27 @@ mod tests {
         }
     }
 
+    /// One whole row with [`Lanes::run_2d_row`], or with
+    /// [`Lanes::run_2d_interleaved_row`] if `interleaved`; returns the
+    /// lanes' width.
     struct WholeRow<'a> {
         out: &'a mut [f64],
         rows: (&'a [f64], &'a [f64], &'a [f64]),
         boundary: Boundary,
         k: f64,
+        interleaved: bool,
     }
 
     impl WithLanes for WholeRow<'_> {
-        type Output = ();
+        type Output = usize;
         #[inline(always)]
-        fn run<L: Lanes>(self, lanes: L) {
-            lanes.run_2d_row(self.out, self.rows, self.k, self.boundary);
+        fn run<L: Lanes>(self, lanes: L) -> usize {
+            if self.interleaved {
+                lanes.run_2d_interleaved_row(self.out, self.rows, self.k, self.boundary);
+            } else {
+                lanes.run_2d_row(self.out, self.rows, self.k, self.boundary);
+            }
+            L::WIDTH
         }
     }
 
@@ -775,27 +788,12 @@ mod tests {
                             rows,
                             boundary,
                             k: 0.23,
+                            interleaved: false,
                         },
                     );
                     assert_eq!(&out, expected, "{isa}, {boundary:?}, m = {m}");
                 }
             }
-        }
-    }
-
-    struct InterleavedRow<'a> {
-        out: &'a mut [f64],
-        rows: (&'a [f64], &'a [f64], &'a [f64]),
-        boundary: Boundary,
-        k: f64,
-    }
-
-    impl WithLanes for InterleavedRow<'_> {
-        type Output = usize;
-        #[inline(always)]
-        fn run<L: Lanes>(self, lanes: L) -> usize {
-            lanes.run_2d_interleaved_row(self.out, self.rows, self.k, self.boundary);
-            L::WIDTH
         }
     }
 
@@ -842,6 +840,7 @@ mod tests {
                                 rows,
                                 boundary,
                                 k,
+                                interleaved: false,
                             },
                         );
                         let mut lifted = plain.clone();
@@ -851,11 +850,12 @@ mod tests {
                         let mut out = vec![-1.0; m];
                         let lanes = dispatch(
                             isa,
-                            InterleavedRow {
+                            WholeRow {
                                 out: &mut out,
                                 rows: (&lifted[0], &lifted[1], &lifted[2]),
                                 boundary,
                                 k,
+                                interleaved: true,
                             },
                         );
                         assert_eq!(lanes, width);
