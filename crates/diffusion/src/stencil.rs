@@ -340,9 +340,9 @@ struct LevelRows<'a> {
 /// and no pass over memory is spent on the layout.
 #[derive(Clone, Copy)]
 struct Layouts<'a> {
-    /// Lanes the scratch rows (and the grids between passes) are
-    /// interleaved over; 1: column order everywhere.
-    width: usize,
+    /// The scratch rows (and the grids between passes) are interleaved
+    /// over the lanes the band runs with; if not, column order everywhere.
+    interleaved: bool,
     /// The input grid is in column order (the first pass).
     input_in_order: bool,
     /// The output grid goes in column order (the last pass).
@@ -357,13 +357,13 @@ impl Layouts<'_> {
     /// Whether level `level` (≥ 1) is computed from rows in column order.
     #[inline(always)]
     fn reads_in_order(self, level: usize) -> bool {
-        self.width == 1 || (level == 1 && self.input_in_order)
+        !self.interleaved || (level == 1 && self.input_in_order)
     }
 
     /// Whether level `level` of `steps` goes out in column order.
     #[inline(always)]
     fn writes_in_order(self, level: usize, steps: usize) -> bool {
-        self.width == 1 || (level == steps && self.output_in_order)
+        !self.interleaved || (level == steps && self.output_in_order)
     }
 }
 
@@ -545,7 +545,6 @@ impl WithLanes for Band<'_> {
         let stride = tile_stride(cols, strip_cols, steps);
         let ring = 3 * stride;
         let whole = strips(cols, strip_cols).nth(1).is_none();
-        debug_assert!(layouts.width == 1 || (whole && layouts.width == L::WIDTH));
         let pad = if whole { 0 } else { strip_pad(steps) as isize };
         let level_rows = LevelRows {
             input,
@@ -625,7 +624,7 @@ impl WithLanes for Band<'_> {
                             lanes.run_2d_interleaved_row(staged, rows, k, boundary);
                             Direction::Restore
                         };
-                        layout::rearrange_row(dst, staged, layouts.width, direction);
+                        layout::rearrange_row(dst, staged, L::WIDTH, direction);
                         continue;
                     }
                     if !fixed && t == 1 && (a < 1 || b >= m) {
@@ -696,12 +695,10 @@ pub(crate) fn passes_2d<B: Backend>(
     let passes = usize::try_from(steps.div_ceil(time_block as u64)).expect("passes fit in usize");
     let ring = boundary == Boundary::Periodic;
     let whole_rows = strips(cols, blocking.strip_cols).nth(1).is_none();
-    let width = match lane_width(isa) {
-        width if whole_rows && cols.is_multiple_of(width) => width,
-        _ => 1,
-    };
+    let width = lane_width(isa);
+    let interleaved = width > 1 && whole_rows && cols.is_multiple_of(width);
     let mut edges = Vec::new();
-    if width > 1 && boundary == Boundary::Fixed && rows > 0 {
+    if interleaved && boundary == Boundary::Fixed && rows > 0 {
         edges = vec![0.0; 2 * cols];
         let (top, bottom) = edges.split_at_mut(cols);
         let input = &grids.0;
@@ -720,7 +717,7 @@ pub(crate) fn passes_2d<B: Backend>(
             let done = pass as u64 * time_block as u64;
             let steps = (steps - done).min(time_block as u64) as usize;
             let layouts = Layouts {
-                width,
+                interleaved,
                 input_in_order: pass == 0,
                 output_in_order: pass + 1 == passes,
                 edges: &edges,
