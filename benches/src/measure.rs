@@ -370,17 +370,26 @@ mod tests {
 /// large parallel copy (bytes read + bytes written per second, as STREAM's
 /// copy counts them).
 ///
+/// The same flop loop on one thread says how far the threads are real
+/// cores: on a virtual machine two "CPUs" may be two hardware threads of
+/// one core, which share its vector units, so arithmetic-bound code gains
+/// almost nothing from the second; where they sit can change from minute
+/// to minute. A parallel efficiency is only meaningful next to that
+/// ratio ([`Hardware::thread_scaling`]).
+///
 /// ```
 /// use bench::measure::Hardware;
 /// let hardware = Hardware {
 ///     threads: 2,
 ///     isa: kernels_core::Isa::Scalar,
 ///     peak_flops: 8e9,
+///     one_thread_flops: 4e9,
 ///     bandwidth: 2e10,
 /// };
 /// // Flops per byte at which a kernel stops being memory-bound.
 /// assert_eq!(hardware.peak_flops / hardware.bandwidth, 0.4);
 /// assert_eq!(hardware.isa.name(), "scalar");
+/// assert_eq!(hardware.thread_scaling(), 2.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hardware {
@@ -390,6 +399,8 @@ pub struct Hardware {
     pub isa: kernels_core::Isa,
     /// Peak double-precision flops per second (multiplies + adds), all threads.
     pub peak_flops: f64,
+    /// The same loop's rate on one thread, measured right after.
+    pub one_thread_flops: f64,
     /// Copy bandwidth in bytes per second, all threads.
     pub bandwidth: f64,
 }
@@ -504,6 +515,67 @@ fn flop_loop(isa: kernels_core::Isa, rounds: u64) -> u64 {
 }
 
 impl Hardware {
+    /// How many times one thread's flop rate all the threads reached: about
+    /// `threads` when each thread has a core of its own, about 1 when they
+    /// share one core's vector units.
+    ///
+    /// ```
+    /// # use bench::measure::Hardware;
+    /// let shared = Hardware {
+    ///     threads: 2,
+    ///     isa: kernels_core::Isa::Avx512,
+    ///     peak_flops: 7.3e10,
+    ///     one_thread_flops: 6.9e10,
+    ///     bandwidth: 2.7e10,
+    /// };
+    /// assert!(shared.thread_scaling() < 1.1);
+    /// ```
+    #[must_use]
+    pub fn thread_scaling(&self) -> f64 {
+        self.peak_flops / self.one_thread_flops
+    }
+
+    /// What [`Hardware::thread_scaling`] says about the threads, for the
+    /// report: whether each had a core to itself (≥ 85% of linear), they
+    /// shared one core's vector units (≤ 1.25×), or something in between
+    /// (cores partly taken by other work), which caps the parallel
+    /// efficiency of arithmetic-bound kernels at the scaling per thread.
+    ///
+    /// ```
+    /// # use bench::measure::Hardware;
+    /// let mut hardware = Hardware {
+    ///     threads: 2,
+    ///     isa: kernels_core::Isa::Avx512,
+    ///     peak_flops: 1.27e11,
+    ///     one_thread_flops: 6.5e10,
+    ///     bandwidth: 2.7e10,
+    /// };
+    /// assert!(hardware.cores_note().starts_with("each thread had a core"));
+    /// hardware.peak_flops = 7.3e10;
+    /// assert!(hardware.cores_note().contains("shared one core"));
+    /// hardware.peak_flops = 9.75e10;
+    /// assert!(hardware.cores_note().ends_with("capped near 75%"));
+    /// ```
+    #[must_use]
+    pub fn cores_note(&self) -> String {
+        let scaling = self.thread_scaling();
+        if self.threads <= 1 {
+            "one thread only".into()
+        } else if scaling >= 0.85 * self.threads as f64 {
+            "each thread had a core to itself".into()
+        } else if scaling <= 1.25 {
+            "the threads shared one core's vector units, so arithmetic-bound kernels \
+             could not gain from a second thread"
+                .into()
+        } else {
+            format!(
+                "each thread had only part of a core (other work shared them), so the \
+                 parallel efficiency of arithmetic-bound kernels is capped near {:.0}%",
+                100.0 * scaling / self.threads as f64
+            )
+        }
+    }
+
     /// Measures both limits with `threads` threads (about half a second).
     ///
     /// # Panics
@@ -531,6 +603,7 @@ impl Hardware {
                     .sum::<u64>()
             })
         });
+        let (one_thread, one_thread_timing) = time_runs(3, || flop_loop(isa, ROUNDS));
         const LEN: usize = 1 << 25; // 256 MiB per buffer: far beyond any cache.
         let source = pool.install(|| {
             (0..LEN)
@@ -553,6 +626,7 @@ impl Hardware {
             threads,
             isa,
             peak_flops: flops as f64 / flop_timing.min_s(),
+            one_thread_flops: one_thread as f64 / one_thread_timing.min_s(),
             bandwidth: bytes / copy_timing.min_s(),
         }
     }

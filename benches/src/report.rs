@@ -147,6 +147,7 @@ impl Row {
 /// #             threads: 2,
 /// #             isa: kernels_core::Isa::Scalar,
 /// #             peak_flops: 1e10,
+/// #             one_thread_flops: 5e9,
 /// #             bandwidth: 1e10,
 /// #         },
 /// #         targets: Vec::new(),
@@ -204,6 +205,7 @@ pub struct Section {
 /// #             threads: 2,
 /// #             isa: kernels_core::Isa::Scalar,
 /// #             peak_flops: 1e10,
+/// #             one_thread_flops: 5e9,
 /// #             bandwidth: 1e10,
 /// #         },
 /// #         targets: Vec::new(),
@@ -217,6 +219,8 @@ pub struct Section {
 /// let markdown = report.markdown();
 /// assert!(markdown.starts_with("# Benchmark report"));
 /// assert!(markdown.contains("Machine: test machine; parallel runs use 2 threads."));
+/// // The threads reached twice one thread's flop rate: two real cores.
+/// assert!(markdown.contains("2.00× as fast on 2 threads as on one: each thread had a core"));
 /// assert!(markdown.contains("| sum | 42 | 42 | ✓ |"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
@@ -269,6 +273,7 @@ impl Report {
     /// #             threads: 2,
     /// #             isa: kernels_core::Isa::Scalar,
     /// #             peak_flops: 1e10,
+    /// #             one_thread_flops: 5e9,
     /// #             bandwidth: 1e10,
     /// #         },
     /// #         targets: Vec::new(),
@@ -315,6 +320,7 @@ impl Report {
     /// #             threads: 2,
     /// #             isa: kernels_core::Isa::Scalar,
     /// #             peak_flops: 1e10,
+    /// #             one_thread_flops: 5e9,
     /// #             bandwidth: 1e10,
     /// #         },
     /// #         targets: Vec::new(),
@@ -336,8 +342,13 @@ impl Report {
         let _ = writeln!(out, "# Benchmark report\n");
         let _ = writeln!(
             out,
-            "Machine: {}; parallel runs use {} threads.",
-            self.machine, self.threads
+            "Machine: {}; parallel runs use {} threads. Independent vector arithmetic ran \
+             {:.2}× as fast on {} threads as on one: {}.",
+            self.machine,
+            self.threads,
+            self.hardware.thread_scaling(),
+            self.hardware.threads,
+            self.hardware.cores_note()
         );
         let _ = writeln!(
             out,
