@@ -565,7 +565,7 @@ impl Hardware {
             "each thread had a core to itself".into()
         } else if scaling <= 1.25 {
             "the threads shared one core's vector units, so arithmetic-bound kernels \
-             could not gain from a second thread"
+             could not gain from more than one thread"
                 .into()
         } else {
             format!(
