@@ -1,7 +1,7 @@
 """NumPy (and, when installed, Numba) versions of the published cases.
 
-The bench crate's `report --python` runs this script and prints its times next
-to the Rust ones, measured in the same run on the same machine. Each case is
+The bench crate's `report --python` runs this script once per case, just
+before it times the same case in Rust, and prints the times side by side. Each case is
 the idea of the book's fast Python version, written here from the problem
 definitions in PROBLEMS.md. Output: one JSON object per line.
 
@@ -264,14 +264,23 @@ def emit(case, tool, times, answer):
     }), flush=True)
 
 
+PUBLISHED = ["julia", "plate", "particles", "distance", "diffusion", "montecarlo"]
+LARGE = ["julia_large", "particles_large", "plate_large", "diffusion_large",
+         "montecarlo_large", "distance_large"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--cases", default="julia,plate,particles,distance,diffusion,montecarlo")
+    parser.add_argument("--cases", default=",".join(PUBLISHED),
+                        help="comma-separated keys: " + ", ".join(PUBLISHED + LARGE))
     parser.add_argument("--large", action="store_true",
-                        help="also the larger speed-target cases (Numba; NumPy for the plate)")
+                        help="also every larger speed-target case (Numba; NumPy for the plate)")
     args = parser.parse_args()
-    cases = set(args.cases.split(","))
+    cases = set(args.cases.split(",")) | (set(LARGE) if args.large else set())
+    unknown = cases - set(PUBLISHED + LARGE)
+    if unknown:
+        parser.error("unknown case(s): " + ", ".join(sorted(unknown)))
     r = args.repeat
     tools = ["numpy"] + (["numba"] if numba is not None else [])
     print(json.dumps({"tools": tools, "numpy": np.__version__,
@@ -329,31 +338,36 @@ def main():
             est, t = timed(lambda: pi_numba(1_000_000), r)
             emit("montecarlo", "numba", t, {"estimate": est})
 
-    if args.large:
-        large_cases(r)
+    large_cases(cases, r)
 
 
-def large_cases(r):
-    """The speed issue's larger cases, with the best tool for each."""
+def large_cases(cases, r):
+    """The speed issue's larger cases in `cases`, with the best tool for each."""
     if numba is not None:
-        xs, ys = julia_coords(4001)
-        counts, t = timed(lambda: julia_numba(xs, ys, -0.62772, -0.42193, 1000), r)
-        emit("julia_large", "numba", t, {"sum": int(counts.sum())})
-        rng = np.random.default_rng(42)
-        x, y, ang = (rng.uniform(-1, 1, 100_000) for _ in range(3))
-        (px, py), t = timed(lambda: particles_numba(x, y, ang, int(0.01 / 1e-5)), r)
-        emit("particles_large", "numba", t, {"sum_x": float(px.sum())})
-        u, t = timed(lambda: diffusion_numba(diffusion_initial(2048), 200), r)
-        emit("diffusion_large", "numba", t, {"sum": float(u.sum())})
-        est, t = timed(lambda: pi_numba(100_000_000), r)
-        emit("montecarlo_large", "numba", t, {"estimate": est})
-        rng = np.random.default_rng(42)
-        x, y = rng.random(5000), rng.random(5000)
-        d, t = timed(lambda: distance_numba(x, y), r)
-        emit("distance_large", "numba", t, {"sum": float(d.sum())})
-        del d
-    (w, scale), t = timed(lambda: plate_numpy(100, 1001), r)
-    emit("plate_large", "numpy", t, {"w_max_mm": float(np.abs(w).max() * 1e3)})
+        if "julia_large" in cases:
+            xs, ys = julia_coords(4001)
+            counts, t = timed(lambda: julia_numba(xs, ys, -0.62772, -0.42193, 1000), r)
+            emit("julia_large", "numba", t, {"sum": int(counts.sum())})
+        if "particles_large" in cases:
+            rng = np.random.default_rng(42)
+            x, y, ang = (rng.uniform(-1, 1, 100_000) for _ in range(3))
+            (px, py), t = timed(lambda: particles_numba(x, y, ang, int(0.01 / 1e-5)), r)
+            emit("particles_large", "numba", t, {"sum_x": float(px.sum())})
+        if "diffusion_large" in cases:
+            u, t = timed(lambda: diffusion_numba(diffusion_initial(2048), 200), r)
+            emit("diffusion_large", "numba", t, {"sum": float(u.sum())})
+        if "montecarlo_large" in cases:
+            est, t = timed(lambda: pi_numba(100_000_000), r)
+            emit("montecarlo_large", "numba", t, {"estimate": est})
+        if "distance_large" in cases:
+            rng = np.random.default_rng(42)
+            x, y = rng.random(5000), rng.random(5000)
+            d, t = timed(lambda: distance_numba(x, y), r)
+            emit("distance_large", "numba", t, {"sum": float(d.sum())})
+            del d
+    if "plate_large" in cases:
+        (w, scale), t = timed(lambda: plate_numpy(100, 1001), r)
+        emit("plate_large", "numpy", t, {"w_max_mm": float(np.abs(w).max() * 1e3)})
 
 
 if __name__ == "__main__":

@@ -139,7 +139,8 @@ pub enum Command {
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
     /// Also run the NumPy (and, if installed, Numba) versions shipped in
-    /// `benches/python/` and show them side by side.
+    /// `benches/python/`, each case right before the same case in Rust, and
+    /// show them side by side.
     #[arg(long)]
     pub python: bool,
     /// Also run the larger speed-target cases (Julia 4001², 100 000 particles,

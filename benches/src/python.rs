@@ -39,7 +39,9 @@ pub const INSTALL_COMMAND: &str = "python3 -m pip install numpy numba";
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct PythonRun {
-    /// Case key: `julia`, `plate`, `particles`, `distance`, `diffusion`, `montecarlo`.
+    /// Case key: `julia`, `plate`, `particles`, `distance`, `diffusion`,
+    /// `montecarlo`, or one of those with `_large` (the speed issue's larger
+    /// cases).
     pub case: String,
     /// `numpy` or `numba`.
     pub tool: String,
@@ -47,6 +49,30 @@ pub struct PythonRun {
     pub median_s: f64,
     /// Fastest repeat, seconds.
     pub min_s: f64,
+}
+
+/// The published cases the script has a Python version of; each also has a
+/// larger speed-target case, its key followed by `_large`.
+const PUBLISHED_CASES: [&str; 6] = [
+    "julia",
+    "plate",
+    "particles",
+    "distance",
+    "diffusion",
+    "montecarlo",
+];
+
+/// Whether the script knows the case `key` (see [`PythonRun::case`]).
+///
+/// ```
+/// use bench::python::has_case;
+/// assert!(has_case("diffusion") && has_case("distance_large"));
+/// assert!(!has_case("mandelbrot") && !has_case("_large") && !has_case("julia_large_large"));
+/// ```
+#[must_use]
+pub fn has_case(key: &str) -> bool {
+    let published = key.strip_suffix("_large").unwrap_or(key);
+    PUBLISHED_CASES.contains(&published)
 }
 
 /// The path of the Python script shipped with this crate.
@@ -86,28 +112,29 @@ pub fn parse_output(stdout: &str) -> Vec<PythonRun> {
         .collect()
 }
 
-/// Runs the script with `repeat` repeats per case; with `large`, also the
-/// larger speed-target cases (Numba, and NumPy where it is the best tool).
+/// Runs the script on the cases `cases` (keys such as `diffusion` or
+/// `diffusion_large`, see [`PythonRun::case`]) with `repeat` repeats each.
+/// The report calls it once per case, right before timing the same case in
+/// Rust, so that both are measured in the same state of a shared machine.
 ///
 /// # Errors
 /// A message saying why the comparison is skipped (no python3, no NumPy, the
 /// script failed) and how to install what is missing.
 ///
 /// ```no_run
-/// match bench::python::run(1, false) {
+/// match bench::python::run(&["plate", "plate_large"], 1) {
 ///     Ok(runs) => assert!(runs.iter().all(|run| run.min_s <= run.median_s)),
 ///     Err(why) => assert!(!why.is_empty()),
 /// }
 /// ```
-pub fn run(repeat: usize, large: bool) -> Result<Vec<PythonRun>, String> {
+pub fn run(cases: &[&str], repeat: usize) -> Result<Vec<PythonRun>, String> {
     let mut command = Command::new("python3");
     command
         .arg(script_path())
         .arg("--repeat")
-        .arg(repeat.to_string());
-    if large {
-        command.arg("--large");
-    }
+        .arg(repeat.to_string())
+        .arg("--cases")
+        .arg(cases.join(","));
     let output = command
         .output()
         .map_err(|err| format!("python3 could not be started ({err}); install Python 3"))?;

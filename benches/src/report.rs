@@ -1,6 +1,6 @@
 //! The report: every published case on both backends, its reference check,
 //! the published Python times for context, optionally NumPy/Numba measured in
-//! the same run, and pictures.
+//! the same run (each case's Python right before its Rust), and pictures.
 //!
 //! ```
 //! use bench::report::{bytes, seconds, si};
@@ -239,7 +239,8 @@ pub struct Report {
     pub sections: Vec<Section>,
     /// Pictures written.
     pub pictures: Vec<PathBuf>,
-    /// Why the Python comparison was skipped, if it was asked for and skipped.
+    /// Why the Python comparison was skipped, if it was asked for and a case
+    /// failed (that case and the later ones have no Python times).
     pub python_note: Option<String>,
 }
 
@@ -420,8 +421,9 @@ impl Report {
             let _ = writeln!(
                 out,
                 "## Speed targets: Rust parallel against the best Python tool\n\n\
-                 Ratios against the Python time measured in this run and against the \
-                 (lower) time the speed issue quoted for this machine type.\n\n\
+                 Ratios against the Python time measured in this run (each case's \
+                 Python right before its Rust) and against the (lower) time the \
+                 speed issue quoted for this machine type.\n\n\
                  | case | best Python tool | its time | quoted | Rust parallel | vs this run | vs quoted | target | |\n\
                  |---|---|---:|---:|---:|---:|---:|---:|---|"
             );
@@ -631,7 +633,9 @@ fn progress(message: &str) {
 
 type Output<C> = <<C as Case>::Kernel as Kernel>::Output;
 
-/// Runs `case` on Serial and on Parallel with `threads` threads.
+/// Runs `case` on Parallel with `threads` threads, then on Serial. Parallel
+/// goes first because the speed targets compare it with the Python times
+/// measured just before.
 fn run_both<C: Case>(
     case: &C,
     repeat: usize,
@@ -640,12 +644,12 @@ fn run_both<C: Case>(
 where
     Output<C>: Send,
 {
-    progress(&format!("{}: serial", C::NAME));
-    let serial = case.run(RunOptions::new(BackendChoice::Serial, repeat))?;
     progress(&format!("{}: parallel", C::NAME));
     let mut options = RunOptions::new(BackendChoice::Parallel, repeat);
     options.threads = threads;
     let parallel = case.run(options)?;
+    progress(&format!("{}: serial", C::NAME));
+    let serial = case.run(RunOptions::new(BackendChoice::Serial, repeat))?;
     Ok([serial, parallel])
 }
 
@@ -661,13 +665,14 @@ struct Comparison<C: Case> {
 }
 
 fn compare<C: Case>(
-    cx: &Context<'_>,
+    cx: &mut Context<'_>,
     case: &C,
     repeat: usize,
 ) -> kernels_core::Result<Comparison<C>>
 where
     Output<C>: Send,
 {
+    cx.measure_python(C::NAME);
     let threads = cx.options.threads;
     let [(serial, serial_output), (parallel, output)] = run_both(case, repeat, threads)?;
     let mut rows = rust_rows(&serial, &parallel, threads);
@@ -771,7 +776,8 @@ pub struct ReportOptions {
     pub repeat: usize,
     /// Threads of the parallel runs.
     pub threads: usize,
-    /// Run the Python comparison.
+    /// Run the Python comparison: each case's NumPy/Numba versions right
+    /// before the report times the same case in Rust.
     pub python: bool,
     /// Also run the larger speed-target cases.
     pub large: bool,
@@ -871,13 +877,32 @@ impl Target {
 /// Shared state of a report run.
 struct Context<'a> {
     options: &'a ReportOptions,
+    /// The Python runs measured so far.
     python: Vec<PythonRun>,
+    /// Why the Python comparison stopped (after its first failure).
+    python_note: Option<String>,
     hardware: Hardware,
     pictures: Vec<PathBuf>,
     targets: Vec<Target>,
 }
 
 impl Context<'_> {
+    /// With `--python`, runs the NumPy/Numba versions of the case `key` now,
+    /// right before the report times it in Rust: on a shared machine whose
+    /// speed drifts from minute to minute, a ratio is only fair between two
+    /// times taken close together. Cases the script does not have (the
+    /// Mandelbrot set) are skipped; after a failure, so is every later case.
+    fn measure_python(&mut self, key: &str) {
+        if !self.options.python || self.python_note.is_some() || !python::has_case(key) {
+            return;
+        }
+        progress(&format!("{key}: NumPy/Numba"));
+        match python::run(&[key], PYTHON_REPEAT) {
+            Ok(runs) => self.python.extend(runs),
+            Err(why) => self.python_note = Some(why),
+        }
+    }
+
     /// Records a speed target for `case` (the key the Python script uses),
     /// preferring the Python time measured in this run over the time the
     /// speed issue quoted for this machine type.
@@ -967,16 +992,10 @@ pub fn run(options: &ReportOptions) -> Result<Report, Box<dyn std::error::Error>
     let calibration = Calibration::measure();
     progress("measuring the hardware limits");
     let hardware = Hardware::measure(options.threads);
-    let python_runs = if options.python {
-        progress("running the NumPy/Numba versions (this takes a while)");
-        python::run(3, options.large)
-    } else {
-        Ok(Vec::new())
-    };
-    let python_note = python_runs.as_ref().err().cloned();
     let mut context = Context {
         options,
-        python: python_runs.unwrap_or_default(),
+        python: Vec::new(),
+        python_note: None,
         hardware,
         pictures: Vec::new(),
         targets: Vec::new(),
@@ -1002,7 +1021,7 @@ pub fn run(options: &ReportOptions) -> Result<Report, Box<dyn std::error::Error>
         sections,
         pictures: context.pictures,
         targets: context.targets,
-        python_note,
+        python_note: context.python_note,
     })
 }
 
@@ -1367,6 +1386,9 @@ fn montecarlo_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
 }
 
 /// Runs `case` on Parallel only and records its speed target.
+/// Timed repeats of each Python version (after its warm-up run).
+const PYTHON_REPEAT: usize = 3;
+
 /// Larger cases faster than this (seconds) run the report's full repeat
 /// count instead of three.
 const QUICK_CASE_S: f64 = 0.05;
@@ -1382,6 +1404,7 @@ fn large_row<C: Case>(
 where
     Output<C>: Send,
 {
+    cx.measure_python(key);
     progress(&format!("{title}: parallel"));
     // Three repeats bound the time of the slow cases; a millisecond case
     // needs the full count for a stable median, and costs little to rerun.
