@@ -60,6 +60,7 @@ mod backend;
 mod error;
 mod isa;
 mod kernel;
+pub mod memory;
 pub mod testing;
 pub mod timing;
 

@@ -2,6 +2,7 @@
 
 use std::mem::MaybeUninit;
 
+use kernels_core::memory::advise_huge_pages;
 use kernels_core::{Backend, Error, Isa, Kernel, Result, Schedule, Vectorized, Work, validate};
 use ndarray::Array2;
 use rand_core::SeedableRng;
@@ -251,49 +252,6 @@ fn distance_rows_avx512(chunk: &mut [MaybeUninit<f64>], first_row: usize, x: &[f
 #[target_feature(enable = "avx2,fma")]
 fn distance_rows_avx2(chunk: &mut [MaybeUninit<f64>], first_row: usize, x: &[f64], y: &[f64]) {
     distance_rows(chunk, first_row, x, y);
-}
-
-/// Outputs of at least this many bytes ask the kernel for transparent huge
-/// pages (below it the saving is small and the output may come from reused
-/// heap memory).
-const HUGE_PAGE_MIN_BYTES: usize = 8 << 20;
-
-/// Size and alignment of an x86-64 (and most other) transparent huge page.
-const HUGE_PAGE: usize = 2 << 20;
-
-/// Asks Linux to back the 2 MiB-aligned interior of the fresh, untouched
-/// buffer `data` with transparent huge pages (`madvise(MADV_HUGEPAGE)`).
-///
-/// Writing fresh memory costs a page fault per page, and the kernel zeroes
-/// each page before handing it over. With 4 KiB pages that is 51 200 faults
-/// for the 200 MB of `n = 5000`, over half of the whole run; with 2 MiB
-/// pages it is 100. The advice is only a hint: it never changes the
-/// contents, and an error (THP disabled, `never`) is ignored, leaving
-/// ordinary pages.
-fn advise_huge_pages(data: &mut [MaybeUninit<f64>]) {
-    let bytes = std::mem::size_of_val(data);
-    if bytes < HUGE_PAGE_MIN_BYTES {
-        return;
-    }
-    let start = data.as_mut_ptr() as usize;
-    let first = start.next_multiple_of(HUGE_PAGE);
-    let last = (start + bytes) / HUGE_PAGE * HUGE_PAGE;
-    if last <= first {
-        return;
-    }
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: `[first, last)` lies inside the live allocation behind
-        // `data`, which we borrow mutably; MADV_HUGEPAGE only changes how
-        // the kernel backs those pages, never their contents or mapping.
-        let _ = unsafe {
-            libc::madvise(
-                first as *mut libc::c_void,
-                last - first,
-                libc::MADV_HUGEPAGE,
-            )
-        };
-    }
 }
 
 impl DistanceMatrix {

@@ -99,7 +99,8 @@
 //!   on one core here, more than the arithmetic. So the output is allocated
 //!   uninitialised (no zero-fill pass), each page is first touched by the
 //!   thread that writes it, and on Linux the buffer is advised onto 2 MiB
-//!   transparent huge pages, which cuts the fault cost to about the kernel's
+//!   transparent huge pages ([`kernels_core::memory::advise_huge_pages`]),
+//!   which cuts the fault cost to about the kernel's
 //!   zeroing (about 37 ms for 200 MB on one core, 19 ms on two).
 //! * **Square roots.** `n²` square roots share the divide/square-root unit
 //!   (about 1 ns per lane at any vector width), about 26 ms per 25 million
