@@ -1,5 +1,6 @@
 //! The [`Julia`] and [`Mandelbrot`] kernels.
 
+use kernels_core::memory::advise_huge_pages;
 use kernels_core::{Backend, Error, Isa, Kernel, Result, Schedule, Vectorized, Work, validate};
 use ndarray::Array2;
 use num_complex::Complex64;
@@ -105,6 +106,8 @@ impl View {
         let Some(pixels) = counts.as_slice_mut() else {
             unreachable!("Array2::zeros is in standard layout")
         };
+        // Zeroed fresh memory is not written until the chunks write it.
+        advise_huge_pages(pixels);
         B::for_each_chunk(
             pixels,
             rows * width,
