@@ -531,7 +531,9 @@ pub(crate) fn aligned_copy(values: ArrayView2<'_, f64>) -> Array2<f64> {
 const LANES: usize = CACHE_LINE_BYTES / 8;
 
 /// How many values of `buffer` to skip so that the next one starts on a
-/// cache line (0 if the allocator does not allow it).
+/// cache line: at most `LANES − 1`, which callers leave room for (should
+/// the start be impossible to align, the grid stays unaligned, which only
+/// costs speed).
 fn line_offset(buffer: &[f64]) -> usize {
     buffer
         .as_ptr()
