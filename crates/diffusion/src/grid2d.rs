@@ -288,7 +288,7 @@ impl Diffusion2d {
 
     /// Sets how many steps [`Diffusion2d::run`] fuses into one pass over
     /// memory (temporal blocking; 1 = one pass per step). The default
-    /// depends on the grid width only (up to 8, fewer for very wide grids
+    /// depends on the grid width only (up to 16, fewer for very wide grids
     /// so a band's intermediate rows stay in cache). Only timing depends on
     /// it: every value is the same bit for bit.
     ///
@@ -317,7 +317,7 @@ impl Diffusion2d {
     /// ```
     /// use diffusion::{Boundary, Diffusion2d};
     /// let sim = Diffusion2d::new(ndarray::Array2::zeros((512, 512)), 1.0, 0.1, Boundary::Periodic)?;
-    /// assert_eq!(sim.time_block(), 3); // the ring of a 512-wide band fits in L1
+    /// assert_eq!(sim.time_block(), 16); // a 512-wide band's ring goes to L2, deep
     /// # Ok::<(), kernels_core::Error>(())
     /// ```
     #[must_use]
@@ -348,7 +348,7 @@ impl Diffusion2d {
     /// ```
     /// use diffusion::{Boundary, Diffusion2d};
     /// let sim = Diffusion2d::new(ndarray::Array2::zeros((512, 512)), 1.0, 0.1, Boundary::Periodic)?;
-    /// assert_eq!(sim.band_rows(), 64); // 8 bands: 4 per thread on 2 cores
+    /// assert_eq!(sim.band_rows(), 128); // 4 bands: 2 per thread on 2 cores
     /// # Ok::<(), kernels_core::Error>(())
     /// ```
     #[must_use]
@@ -769,7 +769,7 @@ impl Case2d {
     /// Steps fused into one pass over memory.
     ///
     /// ```
-    /// assert_eq!(diffusion::Case2d::published(diffusion::Boundary::Fixed).time_block(), 3);
+    /// assert_eq!(diffusion::Case2d::published(diffusion::Boundary::Fixed).time_block(), 16);
     /// ```
     #[must_use]
     pub const fn time_block(&self) -> usize {
@@ -795,7 +795,7 @@ impl Case2d {
     /// Output rows per band of a fused pass.
     ///
     /// ```
-    /// assert_eq!(diffusion::Case2d::published(diffusion::Boundary::Fixed).band_rows(), 64);
+    /// assert_eq!(diffusion::Case2d::published(diffusion::Boundary::Fixed).band_rows(), 128);
     /// ```
     #[must_use]
     pub const fn band_rows(&self) -> usize {

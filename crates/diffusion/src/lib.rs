@@ -62,9 +62,10 @@
 //!   cuts the grid into bands of rows and advances each band
 //!   [`time_block`](Diffusion2d::time_block) steps (`T`) before
 //!   moving on: sweeping down the band, it computes row `w` of step 1, then
-//!   row `w − 1` of step 2, …, row `w − T + 1` of step `T` (a *wavefront*),
-//!   keeping only three rows per intermediate step in a small ring buffer
-//!   that stays in cache. Only the input and the final rows touch main
+//!   row `w − 1` of step 2, …, row `w − T + 1` of step `T` (a *wavefront*,
+//!   two rows at a time so that each loaded vector serves both), keeping
+//!   only four rows per intermediate step in a small ring buffer that stays
+//!   in cache. Only the input and the final rows touch main
 //!   memory: ≈ 16/`T` bytes per cell-update. Each band recomputes the
 //!   `T − 1` rows its neighbours also need (an overlapped "ghost zone"
 //!   trapezoid, ≈ `(T − 1)/band_rows` extra work) so bands are independent.
@@ -74,14 +75,12 @@
 //!   once per run, never per step; [`Diffusion2d::step`] stays a single
 //!   allocation-free pass.
 //! * **The ring sized for the cache it lives in.** Every row update reads
-//!   three ring rows, so where the ring lives sets the speed. For grids up
-//!   to about 560 columns the default `T` is the largest whose ring fits in
-//!   the 48 KiB L1 data cache next to the rows in flight (`T = 3` at 512
-//!   columns: measured 1.2–1.3× faster than `T = 8`, whose 86 KiB ring
-//!   spills to L2; the extra memory traffic of a small `T` costs little
-//!   because a 512² grid sits in L2/L3 anyway). Wider rows cannot share L1
-//!   with any useful `T`, so the ring goes to L2 and `T` is deep instead
-//!   (14 at 2048 columns, ≈ 640 KiB of ring) to cut the memory traffic.
+//!   ring rows, so where the ring lives sets the speed. For grids up to
+//!   about 420 columns the default `T` is the largest whose ring fits in
+//!   the 48 KiB L1 data cache next to the rows in flight. Wider rows cannot
+//!   share L1 with any useful `T`, so the ring goes to L2 and `T` is deep
+//!   instead (16 at 512 columns, 14 at 2048, ≈ 860 KiB of ring at most) to
+//!   cut the memory traffic.
 //!   [`Diffusion2d::with_strip_cols`] can also cut bands into column
 //!   strips (2-D trapezoids with a halo of `T` columns, wrapped at the
 //!   periodic seams without copying) so a deeper ring fits L1; measured

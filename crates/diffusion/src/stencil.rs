@@ -135,17 +135,22 @@ pub(crate) struct Blocking {
 impl Blocking {
     /// The default for a `rows × cols` grid (a function of the size only).
     ///
-    /// The intermediate rows of a band live in a ring of `3·(T − 1)` scratch
-    /// rows, and every row update reads three of them. When that ring and
-    /// the few input and output rows in flight fit in a core's 48 KiB L1
-    /// data cache with `T ≥ 3` (grids up to about 560 columns), `T` is the
-    /// largest that fits: every read then hits L1, and the loop runs at the
-    /// speed of its loads and arithmetic. Wider rows cannot stay in L1 for
-    /// any useful `T`; the ring then lives in L2 (≥ 1 MiB per core on the
-    /// targets we care about), the updates run at L2 bandwidth, and a deep
-    /// `T` (up to 16, about 640 KiB of ring) at least cuts the traffic to
+    /// The intermediate rows of a band live in a ring of `4·(T − 1)` scratch
+    /// rows (rows are computed in pairs, from the four rows around them).
+    /// When that ring fits in 28 KiB with `T ≥ 3` (grids up to about 420
+    /// columns), `T` is the largest that fits, up to 8: with the rows in
+    /// flight the whole working set then stays in a core's 48 KiB L1 data
+    /// cache. Wider rows cannot stay in L1 for any useful `T`; the ring
+    /// then lives in L2 (≥ 1 MiB per core on the targets we care about) and
+    /// a deep `T` (up to 16, about 860 KiB of ring) cuts the traffic to
     /// memory to ≈ 16/`T` bytes per update. Grids so wide that not even two
     /// steps fit step one pass at a time.
+    ///
+    /// At 512² that puts the ring in L2 with `T = 16`, where one-row
+    /// updates used an L1 ring with `T = 3`: the pairs' fewer loads win
+    /// more than L1 did (a pair ring with `T = 3` overflows L1 and ran 7%
+    /// slower than one-row updates; `T = 6…16` ran 3–8% faster, all
+    /// within a few per cent of each other).
     ///
     /// A band recomputes `T·(T − 1)` rows of its neighbours' (the trapezoid
     /// "ghost zone"), a fraction `(T − 1)/band_rows` of its own work, so
@@ -161,9 +166,9 @@ impl Blocking {
     /// and software prefetching did not win it back).
     pub(crate) fn for_grid(rows: usize, cols: usize) -> Self {
         const L1_RING_BYTES: usize = 28 << 10;
-        const L2_RING_BYTES: usize = 640 << 10;
+        const L2_RING_BYTES: usize = 860 << 10;
         const MAX_T: usize = 16;
-        let row_bytes = 3 * scratch_stride(cols) * 8;
+        let row_bytes = RING_ROWS * scratch_stride(cols) * 8;
         let in_l1 = 1 + L1_RING_BYTES / row_bytes;
         let time_block = if in_l1 >= 3 {
             in_l1.min(8)
@@ -184,6 +189,10 @@ impl Blocking {
 
 /// Values per cache line (64 bytes of `f64`): scratch rows start on a line.
 const LINE: usize = 8;
+
+/// Scratch rows per level of a band: a level's rows are computed in pairs,
+/// each pair from the four rows around it one level down.
+const RING_ROWS: usize = 4;
 
 /// The distance, in values, between consecutive rows of a band's scratch
 /// ring for a grid `cols` wide: `cols` rounded up to whole cache lines, plus
@@ -226,7 +235,7 @@ impl Scratch {
     }
 
     /// Scratch for the bands of a run with `blocking` on a grid `cols`
-    /// wide: `3·(time_block − 1) + 1` rows of a tile (a whole row, or the
+    /// wide: `4·(time_block − 1) + 1` rows of a tile (a whole row, or the
     /// widest strip and its halo, padded by [`scratch_stride`]).
     pub(crate) fn for_run(slots: usize, blocking: Blocking, cols: usize) -> Self {
         let steps = blocking.time_block;
@@ -299,10 +308,11 @@ fn tile_stride(cols: usize, strip_cols: usize, steps: usize) -> usize {
     }
 }
 
-/// Scratch values a band fusing `steps` steps needs: rings of three rows
-/// for levels `1..steps`, and one row to change a row's layout in.
+/// Scratch values a band fusing `steps` steps needs: rings of
+/// [`RING_ROWS`] rows for levels `1..steps`, and one row to change a row's
+/// layout in.
 fn band_scratch_len(cols: usize, strip_cols: usize, steps: usize) -> usize {
-    (3 * steps.saturating_sub(1) + 1) * tile_stride(cols, strip_cols, steps)
+    (RING_ROWS * steps.saturating_sub(1) + 1) * tile_stride(cols, strip_cols, steps)
 }
 
 /// The `len` values of `row` from virtual column `from`, `row` holding
@@ -314,7 +324,7 @@ fn window((row, zero): (&[f64], isize), from: isize, len: usize) -> &[f64] {
 }
 
 /// Where a band finds the rows of each time level: level 0 is the input
-/// grid, levels `1..T` live in rings of three scratch rows each.
+/// grid, levels `1..T` live in rings of [`RING_ROWS`] scratch rows each.
 ///
 /// Methods rather than closures so that they are inlined into the
 /// instruction-set-specific loop: as closures one of them stayed an
@@ -392,7 +402,7 @@ impl<'a> LevelRows<'a> {
     /// signed remainder.
     #[inline(always)]
     fn slot(self, w: isize) -> usize {
-        (w + self.lift) as usize % 3 * self.stride
+        (w + self.lift) as usize % RING_ROWS * self.stride
     }
 
     /// Row `x` of level `level − 1` (from the input for level 0 and for the
@@ -418,7 +428,7 @@ impl<'a> LevelRows<'a> {
         } else if level == 1 || edge {
             (self.input_row(x), 0)
         } else {
-            let at = (level - 2) * 3 * self.stride + self.slot(x);
+            let at = (level - 2) * RING_ROWS * self.stride + self.slot(x);
             (&below[at..at + self.stride], base)
         }
     }
@@ -503,11 +513,13 @@ impl WithLanes for Band<'_> {
     /// boundaries; as *virtual* indices, wrapped onto the grid, for periodic
     /// ones): a trapezoid in both directions, so tiles are independent. A
     /// single strip covers whole rows and wraps them as a step does.
-    /// Sweeping `v` downwards, iteration `v` computes row `v − (t − 1)` of
-    /// every level `t`: its three inputs at level `t − 1` were computed in
-    /// this iteration (row `w + 1`) or the two before, so each level needs
-    /// only a ring of three short rows. Level 0 is `input`, level `T` goes
-    /// straight to `out`. Every cell of every level is computed with the
+    /// Sweeping `v` downwards two rows at a time, iteration `v` computes
+    /// rows `w = v − (t − 1)` and `w + 1` of every level `t`: their four
+    /// inputs at level `t − 1`, rows `w − 1 ..= w + 2`, were computed in this
+    /// iteration (the last two) or the one before, so each level needs only
+    /// a ring of four short rows. Computing the two rows together loads
+    /// each input vector once for both ([`Lanes::run_2d_interleaved_rows`]).
+    /// Level 0 is `input`, level `T` goes straight to `out`. Every cell of every level is computed with the
     /// same expression from the same values as in a step-by-step run, so
     /// the result is bit-identical to it.
     #[inline(always)]
@@ -543,14 +555,14 @@ impl WithLanes for Band<'_> {
             return;
         }
         let stride = tile_stride(cols, strip_cols, steps);
-        let ring = 3 * stride;
+        let ring = RING_ROWS * stride;
         let whole = strips(cols, strip_cols).nth(1).is_none();
         let pad = if whole { 0 } else { strip_pad(steps) as isize };
         let level_rows = LevelRows {
             input,
             rows: n,
             stride,
-            lift: 3 * (big_t + 1),
+            lift: RING_ROWS as isize * (big_t + 1),
             fixed,
             layouts,
         };
@@ -570,11 +582,15 @@ impl WithLanes for Band<'_> {
                     (false, false) => (a, b),
                 }
             };
-            for v in range(1).0..hi_last + big_t - 1 {
+            // Iteration `v` computes the pair of rows `w, w + 1` of every
+            // level `t`, `w = v − (t − 1)`: their inputs at level `t − 1` are
+            // rows `w − 1 ..= w + 2`, computed in this iteration (the pair
+            // `w + 1, w + 2`) or the one before.
+            for v in (range(1).0..hi_last + big_t - 1).step_by(2) {
                 for t in 1..=big_t {
                     let w = v - (t - 1);
                     let (lo, hi) = range(t);
-                    if w < lo {
+                    if w + 1 < lo {
                         break; // lo grows and w shrinks with t
                     }
                     if w >= hi {
@@ -583,78 +599,120 @@ impl WithLanes for Band<'_> {
                     let level = t as usize;
                     let (below_levels, this_and_above) = scratch.split_at_mut((level - 1) * ring);
                     let prev = |x: isize| level_rows.previous(below_levels, level, base, x);
-                    let (c, above, below) = (prev(w), prev(w - 1), prev(w + 1));
-                    let (a, b) = computed(t);
-                    let len = (b - a) as usize;
-                    let dst = if t == big_t {
-                        let start = (w - r0) as usize * cols + a as usize;
-                        &mut out[start..start + len]
-                    } else {
-                        let at = level_rows.slot(w) + (a - base) as usize;
-                        &mut this_and_above[at..at + len]
-                    };
-                    if whole {
-                        let (c, above, below) = (
-                            window(c, 0, len),
-                            window(above, 0, len),
-                            window(below, 0, len),
-                        );
+                    let interleaved_both =
+                        !layouts.reads_in_order(level) && !layouts.writes_in_order(level, steps);
+                    if whole && interleaved_both && lo <= w && w + 1 < hi {
+                        let row = |x: isize| window(prev(x), 0, cols);
+                        let rows = (row(w - 1), [row(w), row(w + 1)], row(w + 2));
+                        let mut pair = if t == big_t {
+                            let start = (w - r0) as usize * cols;
+                            let (first, second) = out[start..start + 2 * cols].split_at_mut(cols);
+                            [first, second]
+                        } else {
+                            let slots = (level_rows.slot(w), level_rows.slot(w + 1));
+                            two_rows_mut(&mut this_and_above[..ring], slots, cols)
+                        };
                         if fixed && t < big_t {
-                            dst[0] = c[0];
-                            dst[len - 1] = c[len - 1];
-                        }
-                        let rows = (c, above, below);
-                        let in_order = layouts.reads_in_order(level);
-                        if in_order == layouts.writes_in_order(level, steps) {
-                            if in_order {
-                                lanes.run_2d_row(dst, rows, k, boundary);
-                            } else {
-                                lanes.run_2d_interleaved_row(dst, rows, k, boundary);
+                            for (dst, c) in pair.iter_mut().zip(rows.1) {
+                                (dst[0], dst[cols - 1]) = (c[0], c[cols - 1]);
                             }
+                        }
+                        lanes.run_2d_interleaved_rows(pair, rows, k, boundary);
+                        continue;
+                    }
+                    for w in w.max(lo)..(w + 2).min(hi) {
+                        let (c, above, below) = (prev(w), prev(w - 1), prev(w + 1));
+                        let (a, b) = computed(t);
+                        let len = (b - a) as usize;
+                        let dst = if t == big_t {
+                            let start = (w - r0) as usize * cols + a as usize;
+                            &mut out[start..start + len]
+                        } else {
+                            let at = level_rows.slot(w) + (a - base) as usize;
+                            &mut this_and_above[at..at + len]
+                        };
+                        if whole {
+                            let (c, above, below) = (
+                                window(c, 0, len),
+                                window(above, 0, len),
+                                window(below, 0, len),
+                            );
+                            if fixed && t < big_t {
+                                dst[0] = c[0];
+                                dst[len - 1] = c[len - 1];
+                            }
+                            let rows = (c, above, below);
+                            let in_order = layouts.reads_in_order(level);
+                            if in_order == layouts.writes_in_order(level, steps) {
+                                if in_order {
+                                    lanes.run_2d_row(dst, rows, k, boundary);
+                                } else {
+                                    let rows = (above, [c], below);
+                                    lanes.run_2d_interleaved_rows([dst], rows, k, boundary);
+                                }
+                                continue;
+                            }
+                            // The edge columns sit at the same places in both
+                            // layouts: fixed rows carry them over unchanged.
+                            let staged = &mut staging[..len];
+                            (staged[0], staged[len - 1]) = (dst[0], dst[len - 1]);
+                            let direction = if in_order {
+                                lanes.run_2d_row(staged, rows, k, boundary);
+                                Direction::Interleave
+                            } else {
+                                lanes.run_2d_interleaved_rows(
+                                    [staged],
+                                    (above, [c], below),
+                                    k,
+                                    boundary,
+                                );
+                                Direction::Restore
+                            };
+                            layout::rearrange_row(dst, staged, L::WIDTH, direction);
                             continue;
                         }
-                        // The edge columns sit at the same places in both
-                        // layouts: fixed rows carry them over unchanged.
-                        let staged = &mut staging[..len];
-                        (staged[0], staged[len - 1]) = (dst[0], dst[len - 1]);
-                        let direction = if in_order {
-                            lanes.run_2d_row(staged, rows, k, boundary);
-                            Direction::Interleave
+                        if !fixed && t == 1 && (a < 1 || b >= m) {
+                            let rows = (c.0, above.0, below.0);
+                            periodic_level_one(lanes, dst, rows, (a, b), k);
+                            continue;
+                        }
+                        let at = |row, shift| window(row, a + shift, len);
+                        let nb = if fixed {
+                            // The C order: in[i+1] + in[i−1] + in[j+1] + in[j−1].
+                            [at(below, 0), at(above, 0), at(c, 1), at(c, -1)]
                         } else {
-                            lanes.run_2d_interleaved_row(staged, rows, k, boundary);
-                            Direction::Restore
+                            // The roll order: u[i−1] + u[i+1] + u[j−1] + u[j+1].
+                            [at(above, 0), at(below, 0), at(c, -1), at(c, 1)]
                         };
-                        layout::rearrange_row(dst, staged, L::WIDTH, direction);
-                        continue;
-                    }
-                    if !fixed && t == 1 && (a < 1 || b >= m) {
-                        let rows = (c.0, above.0, below.0);
-                        periodic_level_one(lanes, dst, rows, (a, b), k);
-                        continue;
-                    }
-                    let at = |row, shift| window(row, a + shift, len);
-                    let nb = if fixed {
-                        // The C order: in[i+1] + in[i−1] + in[j+1] + in[j−1].
-                        [at(below, 0), at(above, 0), at(c, 1), at(c, -1)]
-                    } else {
-                        // The roll order: u[i−1] + u[i+1] + u[j−1] + u[j+1].
-                        [at(above, 0), at(below, 0), at(c, -1), at(c, 1)]
-                    };
-                    lanes.run_2d(dst, at(c, 0), nb, k);
-                    if fixed && t < big_t {
-                        // Edge columns never change: carry them up, next to
-                        // the computed ones.
-                        let (row, zero) = c;
-                        let at = level_rows.slot(w);
-                        for x in [a - 1, b] {
-                            if x == 0 || x == m - 1 {
-                                this_and_above[at + (x - base) as usize] = row[(x - zero) as usize];
+                        lanes.run_2d(dst, at(c, 0), nb, k);
+                        if fixed && t < big_t {
+                            // Edge columns never change: carry them up, next to
+                            // the computed ones.
+                            let (row, zero) = c;
+                            let at = level_rows.slot(w);
+                            for x in [a - 1, b] {
+                                if x == 0 || x == m - 1 {
+                                    this_and_above[at + (x - base) as usize] =
+                                        row[(x - zero) as usize];
+                                }
                             }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Two disjoint rows of `len` values of `ring`, starting at `slots.0` and
+/// `slots.1` (distinct, each at least `len` before the other or the end).
+fn two_rows_mut(ring: &mut [f64], (first, second): (usize, usize), len: usize) -> [&mut [f64]; 2] {
+    if first < second {
+        let (head, tail) = ring.split_at_mut(second);
+        [&mut head[first..first + len], &mut tail[..len]]
+    } else {
+        let (head, tail) = ring.split_at_mut(first);
+        [&mut tail[..len], &mut head[second..second + len]]
     }
 }
 
@@ -882,7 +940,7 @@ mod tests {
         let scratch = Scratch::for_run(2, blocking, 37);
         for hint in 0..3 {
             scratch.with_slot(hint, |buffer| {
-                assert_eq!(buffer.len(), (3 * 3 + 1) * scratch_stride(37));
+                assert_eq!(buffer.len(), (RING_ROWS * 3 + 1) * scratch_stride(37));
                 assert_eq!(buffer.as_ptr().align_offset(64), 0);
             });
         }
@@ -1022,9 +1080,14 @@ mod tests {
 
     #[test]
     fn default_blocking_fits_the_ring_in_l1_or_goes_deep() {
+        let narrow = Blocking::for_grid(256, 256);
+        assert_eq!((narrow.time_block, narrow.band_rows), (4, 64));
+        let ring_bytes =
+            |b: Blocking, cols| RING_ROWS * (b.time_block - 1) * scratch_stride(cols) * 8;
+        assert!(ring_bytes(narrow, 256) <= 28 << 10);
         let b = Blocking::for_grid(512, 512);
-        assert_eq!((b.time_block, b.band_rows, b.strip_cols), (3, 64, 512));
-        assert!(3 * (b.time_block - 1) * scratch_stride(512) * 8 <= 28 << 10);
+        assert_eq!((b.time_block, b.band_rows, b.strip_cols), (16, 128, 512));
+        assert!(ring_bytes(b, 512) <= 860 << 10);
         let wide = Blocking::for_grid(2048, 2048);
         assert_eq!((wide.time_block, wide.band_rows), (14, 256));
         let small = Blocking::for_grid(64, 64);
