@@ -909,6 +909,97 @@ mod tests {
         }
     }
 
+    /// `N` interleaved rows at once with [`Lanes::run_2d_interleaved_rows`];
+    /// returns the lanes' width.
+    struct RowsAtOnce<'a, const N: usize> {
+        outs: [&'a mut [f64]; N],
+        rows: (&'a [f64], [&'a [f64]; N], &'a [f64]),
+        boundary: Boundary,
+    }
+
+    impl<const N: usize> WithLanes for RowsAtOnce<'_, N> {
+        type Output = usize;
+        #[inline(always)]
+        fn run<L: Lanes>(self, lanes: L) -> usize {
+            lanes.run_2d_interleaved_rows(self.outs, self.rows, 0.19, self.boundary);
+            L::WIDTH
+        }
+    }
+
+    #[test]
+    fn rows_at_once_give_the_bits_of_one_row_at_a_time() {
+        // Input rows 0..5; output row i is centred on input row i + 1. Every
+        // lane width (the scalar one included), one vector and several,
+        // pairs and triples against single rows; fixed rows keep their
+        // edge cells (-1) in both.
+        for isa in Isa::supported() {
+            let width = lane_width(isa);
+            for m in [width, 3 * width, 8 * width] {
+                let input: Vec<Vec<f64>> = (0..5)
+                    .map(|r| {
+                        (0..m)
+                            .map(|i| ((i * 7 + r * 3) as f64 * 0.37).sin())
+                            .collect()
+                    })
+                    .collect();
+                for boundary in Boundary::ALL {
+                    if boundary == Boundary::Fixed && m < 3 {
+                        continue;
+                    }
+                    let mut single = vec![vec![-1.0; m]; 3];
+                    for (i, out) in single.iter_mut().enumerate() {
+                        let rows = (&input[i][..], [&input[i + 1][..]], &input[i + 2][..]);
+                        let outs = [&mut out[..]];
+                        dispatch(
+                            isa,
+                            RowsAtOnce {
+                                outs,
+                                rows,
+                                boundary,
+                            },
+                        );
+                    }
+                    let what = format!("{isa}, {boundary:?}, m = {m}");
+                    let mut triple = vec![vec![-1.0; m]; 3];
+                    let [a, b, c] = &mut triple[..] else {
+                        unreachable!()
+                    };
+                    let centres = [&input[1][..], &input[2][..], &input[3][..]];
+                    let rows = (&input[0][..], centres, &input[4][..]);
+                    let lanes = dispatch(
+                        isa,
+                        RowsAtOnce {
+                            outs: [a, b, c],
+                            rows,
+                            boundary,
+                        },
+                    );
+                    assert_eq!(lanes, width);
+                    let mut pair = vec![vec![-1.0; m]; 2];
+                    let [a, b] = &mut pair[..] else {
+                        unreachable!()
+                    };
+                    let rows = (&input[1][..], [&input[2][..], &input[3][..]], &input[4][..]);
+                    dispatch(
+                        isa,
+                        RowsAtOnce {
+                            outs: [a, b],
+                            rows,
+                            boundary,
+                        },
+                    );
+                    let bits = |rows: &[Vec<f64>]| {
+                        rows.iter()
+                            .flat_map(|row| row.iter().map(|x| x.to_bits()))
+                            .collect::<Vec<_>>()
+                    };
+                    assert_eq!(bits(&triple), bits(&single), "triple: {what}");
+                    assert_eq!(bits(&pair), bits(&single[1..]), "pair: {what}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_isa_gives_the_scalar_bits_for_every_length() {
         let input: Vec<f64> = (0..60).map(|i| (f64::from(i) * 0.77).sin() * 3.0).collect();
