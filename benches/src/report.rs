@@ -1385,7 +1385,6 @@ fn montecarlo_section(cx: &mut Context<'_>) -> kernels_core::Result<Section> {
     })
 }
 
-/// Runs `case` on Parallel only and records its speed target.
 /// Timed repeats of each Python version (after its warm-up run).
 const PYTHON_REPEAT: usize = 3;
 
@@ -1393,6 +1392,7 @@ const PYTHON_REPEAT: usize = 3;
 /// count instead of three.
 const QUICK_CASE_S: f64 = 0.05;
 
+/// Runs `case` on Parallel only and records its speed target.
 fn large_row<C: Case>(
     cx: &mut Context<'_>,
     case: &C,

@@ -502,8 +502,11 @@ pub(crate) fn standard_layout<D: Dimension>(values: Array<f64, D>) -> Array<f64,
     }
 }
 
-/// Bytes in a cache line: grid buffers start on one.
+/// Bytes in a cache line: grid buffers and scratch rows start on one.
 const CACHE_LINE_BYTES: usize = 64;
+
+/// Values per cache line.
+pub(crate) const LINE: usize = CACHE_LINE_BYTES / 8;
 
 /// A standard-layout copy of `values` whose first value starts on a cache
 /// line. With rows a multiple of 8 values long, every row then starts on
@@ -516,7 +519,7 @@ const CACHE_LINE_BYTES: usize = 64;
 /// ([`advise_huge_pages`]).
 pub(crate) fn aligned_copy(values: ArrayView2<'_, f64>) -> Array2<f64> {
     let (rows, cols) = values.dim();
-    let mut buffer: Vec<f64> = Vec::with_capacity(rows * cols + LANES - 1);
+    let mut buffer: Vec<f64> = Vec::with_capacity(rows * cols + LINE - 1);
     advise_huge_pages(buffer.spare_capacity_mut());
     let skip = line_offset(&buffer);
     buffer.resize(skip, 0.0);
@@ -527,18 +530,12 @@ pub(crate) fn aligned_copy(values: ArrayView2<'_, f64>) -> Array2<f64> {
     on_line(buffer, skip, (rows, cols))
 }
 
-/// Values per cache line.
-const LANES: usize = CACHE_LINE_BYTES / 8;
-
 /// How many values of `buffer` to skip so that the next one starts on a
-/// cache line: at most `LANES − 1`, which callers leave room for (should
-/// the start be impossible to align, the grid stays unaligned, which only
+/// cache line: at most `LINE − 1`, which callers leave room for (should
+/// the start be impossible to align, the buffer stays unaligned, which only
 /// costs speed).
-fn line_offset(buffer: &[f64]) -> usize {
-    buffer
-        .as_ptr()
-        .align_offset(CACHE_LINE_BYTES)
-        .min(LANES - 1)
+pub(crate) fn line_offset(buffer: &[f64]) -> usize {
+    buffer.as_ptr().align_offset(CACHE_LINE_BYTES).min(LINE - 1)
 }
 
 /// The `rows × cols` grid stored in `buffer` from index `skip`.
@@ -559,7 +556,7 @@ pub(crate) fn second_buffer(current: &Array2<f64>, boundary: Boundary) -> Array2
     let (rows, cols) = current.dim();
     // `vec!` of zeros asks the allocator for zeroed memory, which for large
     // sizes is fresh pages that nobody writes until the first step.
-    let mut buffer = vec![0.0; rows * cols + LANES - 1];
+    let mut buffer = vec![0.0; rows * cols + LINE - 1];
     advise_huge_pages(&mut buffer);
     let skip = line_offset(&buffer);
     let mut next = on_line(buffer, skip, (rows, cols));

@@ -18,6 +18,7 @@ use kernels_core::{Backend, Isa, Schedule};
 
 use crate::Boundary;
 use crate::bands::{self, GridRows};
+use crate::grid2d::{LINE, line_offset};
 use crate::layout::{self, Direction};
 use crate::simd::{Lanes, WithLanes, cell_1d, cell_2d, dispatch, lane_width};
 
@@ -187,9 +188,6 @@ impl Blocking {
     }
 }
 
-/// Values per cache line (64 bytes of `f64`): scratch rows start on a line.
-const LINE: usize = 8;
-
 /// Scratch rows per level of a band: a level's rows are computed in pairs,
 /// each pair from the four rows around it one level down.
 const RING_ROWS: usize = 4;
@@ -224,7 +222,7 @@ pub(crate) struct Scratch {
 
 impl Scratch {
     /// `slots` buffers of `len` usable values each, plus slack to start on
-    /// a cache line.
+    /// a cache line ([`LINE`] values per line).
     pub(crate) fn new(slots: usize, len: usize) -> Self {
         Scratch {
             slots: (0..slots.max(1))
@@ -248,10 +246,7 @@ impl Scratch {
     fn with_slot<R>(&self, hint: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
         let len = self.len;
         let aligned = move |buffer: &mut Vec<f64>| -> R {
-            let skip = match buffer.as_ptr().align_offset(LINE * 8) {
-                skip if skip < LINE => skip,
-                _ => 0,
-            };
+            let skip = line_offset(buffer);
             f(&mut buffer[skip..skip + len])
         };
         for slot in &self.slots {
