@@ -435,9 +435,9 @@ impl<'a> LevelRows<'a> {
     ///
     /// Four calls written out rather than a closure over the row index:
     /// the closure stayed an out-of-line call, four per pair, that took 8%
-    /// of a serial 512² run's samples. Inlined, 512² ran about 15% faster
-    /// on two threads (and 18% on one in a busy hour, within noise in a
-    /// quiet one).
+    /// of a serial 512² run's samples. Inlined, 512² took about 15% less
+    /// time on two threads (and 18% less on one in a busy hour, the same
+    /// within noise in a quiet one).
     #[inline(always)]
     fn pair_inputs<'s>(
         self,
