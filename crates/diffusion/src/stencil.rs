@@ -331,7 +331,8 @@ struct LevelRows<'a> {
     rows: isize,
     /// Values between consecutive scratch rows.
     stride: usize,
-    /// A multiple of 3 that makes every virtual row index used positive.
+    /// A multiple of [`RING_ROWS`] that makes every virtual row index used
+    /// positive.
     lift: isize,
     fixed: bool,
     layouts: Layouts<'a>,
@@ -546,9 +547,10 @@ impl WithLanes for Band<'_> {
     /// iteration (the last two) or the one before, so each level needs only
     /// a ring of four short rows. Computing the two rows together loads
     /// each input vector once for both ([`Lanes::run_2d_interleaved_rows`]).
-    /// Level 0 is `input`, level `T` goes straight to `out`. Every cell of every level is computed with the
-    /// same expression from the same values as in a step-by-step run, so
-    /// the result is bit-identical to it.
+    /// Level 0 is `input`, level `T` goes straight to `out`. Every cell of
+    /// every level is computed with the same expression from the same
+    /// values as in a step-by-step run, so the result is bit-identical to
+    /// it.
     #[inline(always)]
     fn run<L: Lanes>(self, lanes: L) {
         let Band {
@@ -630,14 +632,16 @@ impl WithLanes for Band<'_> {
                         !layouts.reads_in_order(level) && !layouts.writes_in_order(level, steps);
                     if whole && interleaved_both && lo <= w && w + 1 < hi {
                         let rows = level_rows.pair_inputs(below_levels, level, w, cols);
-                        let mut pair = if t == big_t {
+                        let (buffer, first, second) = if t == big_t {
                             let start = (w - r0) as usize * cols;
-                            let (first, second) = out[start..start + 2 * cols].split_at_mut(cols);
-                            [first, second]
+                            (&mut *out, start, start + cols)
                         } else {
-                            let slots = (level_rows.slot(w), level_rows.slot(w + 1));
-                            two_rows_mut(&mut this_and_above[..ring], slots, cols)
+                            let ring_rows = &mut this_and_above[..ring];
+                            (ring_rows, level_rows.slot(w), level_rows.slot(w + 1))
                         };
+                        let mut pair = buffer
+                            .get_disjoint_mut([first..first + cols, second..second + cols])
+                            .expect("a pair's two rows are distinct ring slots or output rows");
                         if fixed && t < big_t {
                             for (dst, c) in pair.iter_mut().zip(rows.1) {
                                 (dst[0], dst[cols - 1]) = (c[0], c[cols - 1]);
@@ -727,19 +731,6 @@ impl WithLanes for Band<'_> {
                 }
             }
         }
-    }
-}
-
-/// Two disjoint rows of `len` values of `ring`, starting at `slots.0` and
-/// `slots.1` (distinct, each at least `len` before the other or the end).
-#[inline(always)]
-fn two_rows_mut(ring: &mut [f64], (first, second): (usize, usize), len: usize) -> [&mut [f64]; 2] {
-    if first < second {
-        let (head, tail) = ring.split_at_mut(second);
-        [&mut head[first..first + len], &mut tail[..len]]
-    } else {
-        let (head, tail) = ring.split_at_mut(first);
-        [&mut tail[..len], &mut head[second..second + len]]
     }
 }
 
