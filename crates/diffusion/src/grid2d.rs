@@ -360,10 +360,13 @@ impl Diffusion2d {
     /// pass covers: the band is cut into near-equal strips of at most about
     /// this width (inner edges on multiples of 8 columns), each advanced
     /// [`time_block`](Diffusion2d::time_block) steps on its own, with a
-    /// halo of `T` columns recomputed on each side. Narrow strips keep a
-    /// deep ring in L1; the default (whole rows, for every grid size so
-    /// far) is the one that measured fastest on the project's machine.
-    /// Only timing depends on it.
+    /// halo of `T` columns recomputed on each side. A run cut into strips
+    /// works on two copies of the grid that store each strip with its halo
+    /// (each row about `2·T` columns per strip longer), allocated per run.
+    /// Narrow strips keep their intermediate rows in L1, but only for a
+    /// shallow `T`; the default (whole rows, for every grid size so far) is
+    /// the one that measured fastest on the project's machine. Only timing
+    /// and memory depend on it.
     ///
     /// # Errors
     /// `"strip_cols"` if `cols` is 0.

@@ -32,8 +32,7 @@
 
 /// Position of column `j` in a row of `cols` values interleaved over
 /// `width` lanes (`cols` a multiple of `width`).
-#[cfg(test)]
-fn position(j: usize, cols: usize, width: usize) -> usize {
+pub(crate) fn position(j: usize, cols: usize, width: usize) -> usize {
     let len = cols / width;
     (j % len) * width + j / len
 }

@@ -173,6 +173,7 @@ mod params;
 pub mod reference;
 mod simd;
 mod stencil;
+mod tiles;
 
 pub use grid1d::{Case1d, Diffusion1d, published_initial_1d};
 pub use grid2d::{Case2d, Diffusion2d, published_initial};

@@ -20,7 +20,8 @@ use crate::Boundary;
 use crate::bands::{self, GridRows};
 use crate::grid2d::{LINE, line_offset};
 use crate::layout::{self, Direction};
-use crate::simd::{Lanes, WithLanes, cell_1d, cell_2d, dispatch, lane_width};
+use crate::simd::{Lanes, WithLanes, cell_1d, dispatch, lane_width};
+use crate::tiles::{self, Tiling};
 
 /// A run of whole output rows `first..` of one step, as dispatched work.
 struct StepRows<'a> {
@@ -160,11 +161,13 @@ impl Blocking {
     /// get at least two equal bands each when the grid is tall enough
     /// (bands stay at least `4·T` rows tall).
     ///
-    /// Bands are not cut into column strips: strips of 64–256 columns let
-    /// `T = 4…12` keep its ring in L1, but measured 20–50 % slower than
-    /// whole rows at 512² and 2048², on one core and two (each strip reads
-    /// and writes the grid in short pieces of rows, one per 4 KiB page,
-    /// and software prefetching did not win it back).
+    /// Bands are not cut into column strips ([`crate::tiles`]): a ring in
+    /// L1 holds only a shallow `T` at any useful strip width (`T = 8` on
+    /// 128 columns), so each pass moves the grid twice as often as whole
+    /// rows with `T = 16`, and the strips read it in short pieces of rows.
+    /// On two cores they measured 1.3× slower than whole rows at 512²
+    /// (best 47 against 35 ms) and at 2048² (best 360 against 314 ms),
+    /// with `T` from 4 to 16 and strips of 128 to 504 columns.
     pub(crate) fn for_grid(rows: usize, cols: usize) -> Self {
         const L1_RING_BYTES: usize = 28 << 10;
         const L2_RING_BYTES: usize = 860 << 10;
@@ -237,7 +240,7 @@ impl Scratch {
     /// widest strip and its halo, padded by [`scratch_stride`]).
     pub(crate) fn for_run(slots: usize, blocking: Blocking, cols: usize) -> Self {
         let steps = blocking.time_block;
-        Scratch::new(slots, band_scratch_len(cols, blocking.strip_cols, steps))
+        Scratch::new(slots, band_scratch_len(ring_stride(cols, blocking), steps))
     }
 
     /// Runs `f` on a free buffer (waiting for slot `hint` if none is free),
@@ -281,41 +284,26 @@ pub(crate) fn strips(cols: usize, strip_cols: usize) -> impl Iterator<Item = (us
         .filter(|(c0, c1)| c0 < c1)
 }
 
-/// Values from a strip's first output column to its start in a scratch
-/// row: `steps` rounded up to a cache line, so the output columns of every
-/// level sit at the same, line-aligned, offset.
-fn strip_pad(steps: usize) -> usize {
-    steps.next_multiple_of(LINE)
-}
-
-/// The scratch row stride of a tile fusing `steps` steps on strips of at
-/// most `strip_cols` columns of a `cols`-wide grid: whole rows, or the
-/// widest strip with room for its halo of `steps` columns on each side.
-fn tile_stride(cols: usize, strip_cols: usize, steps: usize) -> usize {
-    let widest = strips(cols, strip_cols)
+/// The scratch row stride of the bands of a run with `blocking` on a grid
+/// `cols` wide: a whole row, or, when the run is cut into strips, one tile
+/// row ([`crate::tiles`]) with a halo of `blocking.time_block` columns.
+fn ring_stride(cols: usize, blocking: Blocking) -> usize {
+    let widest = strips(cols, blocking.strip_cols)
         .map(|(c0, c1)| c1 - c0)
         .max()
         .unwrap_or(0);
     if widest == cols {
         scratch_stride(cols)
     } else {
-        scratch_stride(widest + 2 * strip_pad(steps))
+        scratch_stride(tiles::tile_len(widest, blocking.time_block))
     }
 }
 
-/// Scratch values a band fusing `steps` steps needs: rings of
-/// [`RING_ROWS`] rows for levels `1..steps`, and one row to change a row's
-/// layout in.
-fn band_scratch_len(cols: usize, strip_cols: usize, steps: usize) -> usize {
-    (RING_ROWS * steps.saturating_sub(1) + 1) * tile_stride(cols, strip_cols, steps)
-}
-
-/// The `len` values of `row` from virtual column `from`, `row` holding
-/// virtual column `zero` at its index 0.
-#[inline(always)]
-fn window((row, zero): (&[f64], isize), from: isize, len: usize) -> &[f64] {
-    let from = (from - zero) as usize;
-    &row[from..from + len]
+/// Scratch values a band with scratch rows `stride` apart needs for a
+/// pass of `steps` steps: rings of [`RING_ROWS`] rows for levels
+/// `1..steps`, and one row to change a row's layout in.
+fn band_scratch_len(stride: usize, steps: usize) -> usize {
+    (RING_ROWS * steps.saturating_sub(1) + 1) * stride
 }
 
 /// Where a band finds the rows of each time level: level 0 is the input
@@ -329,6 +317,9 @@ fn window((row, zero): (&[f64], isize), from: isize, len: usize) -> &[f64] {
 struct LevelRows<'a> {
     input: GridRows<'a>,
     rows: isize,
+    /// The values of each row the band computes: their offset in a row of
+    /// the input grid and their number (a whole row, or one tile row).
+    span: (usize, usize),
     /// Values between consecutive scratch rows.
     stride: usize,
     /// A multiple of [`RING_ROWS`] that makes every virtual row index used
@@ -343,7 +334,8 @@ struct LevelRows<'a> {
 /// pass and after its last; in between, the passes hand each other
 /// interleaved rows, so the first pass interleaves as it computes its
 /// first level and the last restores the order as it writes its output,
-/// and no pass over memory is spent on the layout.
+/// and no pass over memory is spent on the layout. Tiled grids
+/// ([`crate::tiles`]) are interleaved tile by tile for the whole of a run.
 #[derive(Clone, Copy)]
 struct Layouts<'a> {
     /// The scratch rows (and the grids between passes) are interleaved
@@ -353,10 +345,11 @@ struct Layouts<'a> {
     input_in_order: bool,
     /// The output grid goes in column order (the last pass).
     output_in_order: bool,
-    /// Fixed boundaries: the top and bottom edge rows, interleaved. The
-    /// grids keep them in column order (no pass writes them); interleaved
-    /// levels read them from here.
-    edges: &'a [f64],
+    /// Fixed boundaries on whole interleaved rows: the top and bottom edge
+    /// rows, interleaved. The grids keep them in column order (no pass
+    /// writes them); interleaved levels read them from here. Tiled grids
+    /// hold their edge rows tiled, like every row.
+    edges: Option<&'a [f64]>,
 }
 
 impl Layouts<'_> {
@@ -401,38 +394,32 @@ impl<'a> LevelRows<'a> {
         (w + self.lift) as usize % RING_ROWS * self.stride
     }
 
-    /// Row `x` of level `level − 1` (from the input for level 0 and for the
-    /// fixed edge rows), and the virtual column at its index 0; `below`
-    /// holds the rings of levels `1..level`, `base` is the virtual column
-    /// at a scratch row's index 0.
+    /// The band's span of row `x` of level `level − 1` (from the input for
+    /// level 0 and for the fixed edge rows); `below` holds the rings of
+    /// levels `1..level`.
     #[inline(always)]
-    fn previous<'s>(
-        self,
-        below: &'s [f64],
-        level: usize,
-        base: isize,
-        x: isize,
-    ) -> (&'s [f64], isize)
+    fn previous<'s>(self, below: &'s [f64], level: usize, x: isize) -> &'s [f64]
     where
         'a: 's,
     {
+        let (offset, len) = self.span;
         let edge = self.fixed && (x == 0 || x == self.rows - 1);
-        if edge && !self.layouts.reads_in_order(level) {
-            let cols = self.layouts.edges.len() / 2;
-            let at = if x == 0 { 0 } else { cols };
-            (&self.layouts.edges[at..at + cols], 0)
-        } else if level == 1 || edge {
-            (self.input_row(x), 0)
-        } else {
-            let at = (level - 2) * RING_ROWS * self.stride + self.slot(x);
-            (&below[at..at + self.stride], base)
+        match self.layouts.edges {
+            Some(edges) if edge && !self.layouts.reads_in_order(level) => {
+                let at = if x == 0 { 0 } else { len };
+                &edges[at..at + len]
+            }
+            _ if level == 1 || edge => &self.input_row(x)[offset..offset + len],
+            _ => {
+                let at = (level - 2) * RING_ROWS * self.stride + self.slot(x);
+                &below[at..at + len]
+            }
         }
     }
 
     /// The rows of level `level − 1` that rows `w` and `w + 1` of level
-    /// `level` are computed from, `cols` values each: row `w − 1`, rows
-    /// `[w, w + 1]`, row `w + 2`. Whole rows only, whose virtual column 0
-    /// is every row's index 0.
+    /// `level` are computed from: row `w − 1`, rows `[w, w + 1]`, row
+    /// `w + 2`.
     ///
     /// Four calls written out rather than a closure over the row index:
     /// the closure stayed an out-of-line call, four per pair, that took 8%
@@ -445,19 +432,17 @@ impl<'a> LevelRows<'a> {
         below: &'s [f64],
         level: usize,
         w: isize,
-        cols: usize,
     ) -> (&'s [f64], [&'s [f64]; 2], &'s [f64])
     where
         'a: 's,
     {
-        let above = self.previous(below, level, 0, w - 1).0;
-        let first = self.previous(below, level, 0, w).0;
-        let second = self.previous(below, level, 0, w + 1).0;
-        let beneath = self.previous(below, level, 0, w + 2).0;
         (
-            &above[..cols],
-            [&first[..cols], &second[..cols]],
-            &beneath[..cols],
+            self.previous(below, level, w - 1),
+            [
+                self.previous(below, level, w),
+                self.previous(below, level, w + 1),
+            ],
+            self.previous(below, level, w + 2),
         )
     }
 }
@@ -468,87 +453,38 @@ struct Band<'a> {
     input: GridRows<'a>,
     scratch: &'a mut [f64],
     first: usize,
+    /// Rows, and values per row of the grids (the grid's columns, or a
+    /// tiled row).
     shape: (usize, usize),
     steps: usize,
-    strip_cols: usize,
+    /// The strips of a tiled grid; `None` for whole rows.
+    tiling: Option<&'a Tiling>,
     k: f64,
     boundary: Boundary,
     layouts: Layouts<'a>,
 }
 
-/// Level 1 of a periodic strip whose virtual columns `[a, b)` reach the
-/// grid's edge: cut at the seams (multiples of the width `m`), each piece
-/// done on the input rows themselves, the cells whose left or right
-/// neighbour wraps one by one (in the roll order, like a whole row).
-/// `dst` holds virtual column `a` at index 0. No copy of the input rows is
-/// needed, and halos wider than the grid (narrow grids, deep `T`) wrap as
-/// often as they must.
-#[inline(always)]
-fn periodic_level_one<L: Lanes>(
-    lanes: L,
-    dst: &mut [f64],
-    (c, above, below): (&[f64], &[f64], &[f64]),
-    (a, b): (isize, isize),
-    k: f64,
-) {
-    let m = c.len() as isize;
-    let mut x = a;
-    while x < b {
-        // The piece of period `p` that `x` starts: grid columns `j0..j1`.
-        let p = x.div_euclid(m);
-        let j0 = (x - p * m) as usize;
-        let j1 = (b - p * m).min(m) as usize;
-        let at = (x - a) as usize;
-        let piece = &mut dst[at..at + (j1 - j0)];
-        let wrapped = |j: usize| {
-            let (left, right) = (c[(j + c.len() - 1) % c.len()], c[(j + 1) % c.len()]);
-            cell_2d(c[j], above[j], below[j], left, right, k)
-        };
-        // Interior columns `lo..hi` have both neighbours in the row.
-        let (lo, hi) = (j0.max(1), j1.min(c.len() - 1));
-        if lo < hi {
-            let mid = lo..hi;
-            lanes.run_2d(
-                &mut piece[lo - j0..hi - j0],
-                &c[mid.clone()],
-                [
-                    &above[mid.clone()],
-                    &below[mid],
-                    &c[lo - 1..hi - 1],
-                    &c[lo + 1..hi + 1],
-                ],
-                k,
-            );
-        }
-        for j in (j0..lo.min(j1)).chain(hi.max(lo)..j1) {
-            piece[j - j0] = wrapped(j);
-        }
-        x += (j1 - j0) as isize;
-    }
-}
-
 impl WithLanes for Band<'_> {
     type Output = ();
 
-    /// Advances output rows `first..first + out.len()/cols` by `steps`
-    /// steps from `input`, strip by strip of columns, each strip with a
+    /// Advances output rows `first..first + out.len()/row_len` by `steps`
+    /// steps from `input`, tile by tile for a tiled grid, each with a
     /// wavefront over time levels.
     ///
-    /// In a tile (the band's rows × one strip `[c0, c1)`), level `t`
-    /// (1 ≤ t ≤ T) is needed for the rows `[first − (T − t), last + (T − t))`
-    /// and, when the band has several strips, the columns
-    /// `[c0 − (T − t), c1 + (T − t))` (clamped to the grid for fixed
-    /// boundaries; as *virtual* indices, wrapped onto the grid, for periodic
-    /// ones): a trapezoid in both directions, so tiles are independent. A
-    /// single strip covers whole rows and wraps them as a step does.
+    /// Level `t` (1 ≤ t ≤ T) is needed for the rows
+    /// `[first − (T − t), last + (T − t))` (clamped to the grid's interior
+    /// for fixed boundaries; as *virtual* indices, wrapped onto the grid,
+    /// for periodic ones): a trapezoid, so bands are independent. Every
+    /// level is computed on whole rows, or on whole tile rows (whose halo
+    /// absorbs the wrong values of their wrap, [`crate::tiles`]).
     /// Sweeping `v` downwards two rows at a time, iteration `v` computes
     /// rows `w = v − (t − 1)` and `w + 1` of every level `t`: their four
     /// inputs at level `t − 1`, rows `w − 1 ..= w + 2`, were computed in this
     /// iteration (the last two) or the one before, so each level needs only
-    /// a ring of four short rows. Computing the two rows together loads
-    /// each input vector once for both ([`Lanes::run_2d_interleaved_rows`]).
-    /// Level 0 is `input`, level `T` goes straight to `out`. Every cell of
-    /// every level is computed with the same expression from the same
+    /// a ring of four rows. Computing the two rows together loads each
+    /// input vector once for both ([`Lanes::run_2d_interleaved_rows`]).
+    /// Level 0 is `input`, level `T` goes straight to `out`. Every cell
+    /// the result keeps is computed with the same expression from the same
     /// values as in a step-by-step run, so the result is bit-identical to
     /// it.
     #[inline(always)]
@@ -558,16 +494,16 @@ impl WithLanes for Band<'_> {
             input,
             scratch,
             first,
-            shape: (rows, cols),
+            shape: (rows, row_len),
             steps,
-            strip_cols,
+            tiling,
             k,
             boundary,
             layouts,
         } = self;
         let big_t = steps as isize;
-        let (r0, r1) = (first as isize, (first + out.len() / cols) as isize);
-        let (n, m, fixed) = (rows as isize, cols as isize, boundary == Boundary::Fixed);
+        let (r0, r1) = (first as isize, (first + out.len() / row_len) as isize);
+        let (n, fixed) = (rows as isize, boundary == Boundary::Fixed);
         let (clamp_lo, clamp_hi) = if fixed {
             (1, n - 1)
         } else {
@@ -583,33 +519,29 @@ impl WithLanes for Band<'_> {
         if lo_last >= hi_last {
             return;
         }
-        let stride = tile_stride(cols, strip_cols, steps);
+        let (tiles, len) = tiling.map_or((1, row_len), |tiling| (tiling.tiles(), tiling.tile));
+        let stride = scratch_stride(len);
         let ring = RING_ROWS * stride;
-        let whole = strips(cols, strip_cols).nth(1).is_none();
-        let pad = if whole { 0 } else { strip_pad(steps) as isize };
-        let level_rows = LevelRows {
-            input,
-            rows: n,
-            stride,
-            lift: RING_ROWS as isize * (big_t + 1),
-            fixed,
-            layouts,
-        };
         // One row to compute a level in one layout and store it in the
         // other.
         let (scratch, staging) = scratch.split_at_mut(scratch.len() - stride);
-        for (c0, c1) in strips(cols, strip_cols) {
-            let (c0, c1) = (c0 as isize, c1 as isize);
-            // Virtual column `x` of a scratch row sits at `x − base`.
-            let base = c0 - pad;
-            // Columns computed at level `t` (all of them for whole rows).
-            let computed = |t: isize| {
-                let (a, b) = (c0 - (big_t - t), c1 + (big_t - t));
-                match (whole, fixed) {
-                    (true, _) => (0, m),
-                    (false, true) => (a.max(1), b.min(m - 1)),
-                    (false, false) => (a, b),
-                }
+        let row_edges = [0, len - 1];
+        for s in 0..tiles {
+            let level_rows = LevelRows {
+                input,
+                rows: n,
+                span: (s * len, len),
+                stride,
+                lift: RING_ROWS as isize * (big_t + 1),
+                fixed,
+                layouts,
+            };
+            // The cells that fixed boundaries keep: each row's first and
+            // last, or a tile's edge columns.
+            let kept: &[usize] = match (fixed, tiling) {
+                (false, _) => &[],
+                (true, Some(tiling)) => tiling.fixed_positions(s),
+                (true, None) => &row_edges,
             };
             // Iteration `v` computes the pair of rows `w, w + 1` of every
             // level `t`, `w = v − (t − 1)`: their inputs at level `t − 1` are
@@ -627,108 +559,78 @@ impl WithLanes for Band<'_> {
                     }
                     let level = t as usize;
                     let (below_levels, this_and_above) = scratch.split_at_mut((level - 1) * ring);
-                    let prev = |x: isize| level_rows.previous(below_levels, level, base, x);
+                    // The last level goes to `out`, the others to their ring.
+                    let last = t == big_t;
+                    let buffer = if last {
+                        &mut *out
+                    } else {
+                        &mut this_and_above[..ring]
+                    };
                     let interleaved_both =
                         !layouts.reads_in_order(level) && !layouts.writes_in_order(level, steps);
-                    if whole && interleaved_both && lo <= w && w + 1 < hi {
-                        let rows = level_rows.pair_inputs(below_levels, level, w, cols);
-                        let (buffer, first, second) = if t == big_t {
-                            let start = (w - r0) as usize * cols;
-                            (&mut *out, start, start + cols)
+                    if interleaved_both && lo <= w && w + 1 < hi {
+                        let rows = level_rows.pair_inputs(below_levels, level, w);
+                        let (first, second) = if last {
+                            let at = (w - r0) as usize * row_len + s * len;
+                            (at, at + row_len)
                         } else {
-                            let ring_rows = &mut this_and_above[..ring];
-                            (ring_rows, level_rows.slot(w), level_rows.slot(w + 1))
+                            (level_rows.slot(w), level_rows.slot(w + 1))
                         };
                         let mut pair = buffer
-                            .get_disjoint_mut([first..first + cols, second..second + cols])
+                            .get_disjoint_mut([first..first + len, second..second + len])
                             .expect("a pair's two rows are distinct ring slots or output rows");
-                        if fixed && t < big_t {
-                            for (dst, c) in pair.iter_mut().zip(rows.1) {
-                                (dst[0], dst[cols - 1]) = (c[0], c[cols - 1]);
+                        lanes.run_2d_interleaved_rows(
+                            pair.each_mut().map(|row| &mut **row),
+                            rows,
+                            k,
+                            boundary,
+                        );
+                        for (dst, c) in pair.into_iter().zip(rows.1) {
+                            for &j in kept {
+                                dst[j] = c[j];
                             }
                         }
-                        lanes.run_2d_interleaved_rows(pair, rows, k, boundary);
                         continue;
                     }
                     for w in w.max(lo)..(w + 2).min(hi) {
+                        let prev = |x: isize| level_rows.previous(below_levels, level, x);
                         let (c, above, below) = (prev(w), prev(w - 1), prev(w + 1));
-                        let (a, b) = computed(t);
-                        let len = (b - a) as usize;
-                        let dst = if t == big_t {
-                            let start = (w - r0) as usize * cols + a as usize;
-                            &mut out[start..start + len]
+                        let at = if last {
+                            (w - r0) as usize * row_len + s * len
                         } else {
-                            let at = level_rows.slot(w) + (a - base) as usize;
-                            &mut this_and_above[at..at + len]
+                            level_rows.slot(w)
                         };
-                        if whole {
-                            let (c, above, below) = (
-                                window(c, 0, len),
-                                window(above, 0, len),
-                                window(below, 0, len),
-                            );
-                            if fixed && t < big_t {
-                                dst[0] = c[0];
-                                dst[len - 1] = c[len - 1];
-                            }
-                            let rows = (c, above, below);
-                            let in_order = layouts.reads_in_order(level);
-                            if in_order == layouts.writes_in_order(level, steps) {
-                                if in_order {
-                                    lanes.run_2d_row(dst, rows, k, boundary);
-                                } else {
-                                    let rows = (above, [c], below);
-                                    lanes.run_2d_interleaved_rows([dst], rows, k, boundary);
-                                }
-                                continue;
-                            }
-                            // The edge columns sit at the same places in both
-                            // layouts: fixed rows carry them over unchanged.
+                        let dst = &mut buffer[at..at + len];
+                        let in_order = layouts.reads_in_order(level);
+                        if in_order != layouts.writes_in_order(level, steps) {
                             let staged = &mut staging[..len];
-                            (staged[0], staged[len - 1]) = (dst[0], dst[len - 1]);
                             let direction = if in_order {
-                                lanes.run_2d_row(staged, rows, k, boundary);
+                                lanes.run_2d_row(staged, (c, above, below), k, boundary);
                                 Direction::Interleave
                             } else {
-                                lanes.run_2d_interleaved_rows(
-                                    [staged],
-                                    (above, [c], below),
-                                    k,
-                                    boundary,
-                                );
+                                let rows = (above, [c], below);
+                                lanes.run_2d_interleaved_rows([staged], rows, k, boundary);
                                 Direction::Restore
                             };
                             layout::rearrange_row(dst, staged, L::WIDTH, direction);
-                            continue;
-                        }
-                        if !fixed && t == 1 && (a < 1 || b >= m) {
-                            let rows = (c.0, above.0, below.0);
-                            periodic_level_one(lanes, dst, rows, (a, b), k);
-                            continue;
-                        }
-                        let at = |row, shift| window(row, a + shift, len);
-                        let nb = if fixed {
-                            // The C order: in[i+1] + in[i−1] + in[j+1] + in[j−1].
-                            [at(below, 0), at(above, 0), at(c, 1), at(c, -1)]
+                        } else if in_order {
+                            lanes.run_2d_row(dst, (c, above, below), k, boundary);
                         } else {
-                            // The roll order: u[i−1] + u[i+1] + u[j−1] + u[j+1].
-                            [at(above, 0), at(below, 0), at(c, -1), at(c, 1)]
-                        };
-                        lanes.run_2d(dst, at(c, 0), nb, k);
-                        if fixed && t < big_t {
-                            // Edge columns never change: carry them up, next to
-                            // the computed ones.
-                            let (row, zero) = c;
-                            let at = level_rows.slot(w);
-                            for x in [a - 1, b] {
-                                if x == 0 || x == m - 1 {
-                                    this_and_above[at + (x - base) as usize] =
-                                        row[(x - zero) as usize];
-                                }
-                            }
+                            let rows = (above, [c], below);
+                            lanes.run_2d_interleaved_rows([&mut *dst], rows, k, boundary);
+                        }
+                        // The kept cells sit at the same places in both
+                        // layouts.
+                        for &j in kept {
+                            dst[j] = c[j];
                         }
                     }
                 }
+            }
+        }
+        if let Some(tiling) = tiling {
+            for row in out.chunks_exact_mut(row_len) {
+                tiling.fill_halo(row);
             }
         }
     }
@@ -736,10 +638,9 @@ impl WithLanes for Band<'_> {
 
 /// `steps` steps (≥ 0) of the grid in `grids.0` with temporal blocking:
 /// passes of `blocking.time_block` steps each (the last may be shorter),
-/// each pass band by band (and strip by strip), ping-ponging between the
-/// two buffers. Returns whether the result is in `grids.1` (an odd number
-/// of passes). Fixed boundaries never write the edge cells, so both
-/// buffers must hold them on entry.
+/// each pass band by band, ping-ponging between two buffers. Returns
+/// whether the result is in `grids.1`. Fixed boundaries never write the
+/// edge cells, so both buffers must hold them on entry.
 ///
 /// A band of one pass reads only rows within `time_block` of its own, so
 /// it waits only for the bands holding those rows, not for the whole pass
@@ -752,7 +653,10 @@ impl WithLanes for Band<'_> {
 /// Passes over whole rows that are whole vectors of the lanes `isa` runs
 /// with hand each other the grid interleaved over those lanes
 /// ([`crate::layout`], [`Layouts`]); both buffers are in column order
-/// again on return. Every value must be at most
+/// again on return, and the result is in `grids.1` after an odd number of
+/// passes. A run cut into strips passes two tiled copies of the grid
+/// instead ([`crate::tiles`]) and writes its result back to `grids.0`.
+/// Every value must be at most
 /// [`MAX_ABS_VALUE`](crate::params::MAX_ABS_VALUE) in magnitude (the
 /// grids' constructors check it), which the interleaved row update needs
 /// to give the step-by-step bits.
@@ -767,55 +671,149 @@ pub(crate) fn passes_2d<B: Backend>(
     blocking: Blocking,
     scratch: &Scratch,
 ) -> bool {
-    let time_block = blocking.time_block.max(1);
-    let passes = usize::try_from(steps.div_ceil(time_block as u64)).expect("passes fit in usize");
-    let ring = boundary == Boundary::Periodic;
-    let whole_rows = strips(cols, blocking.strip_cols).nth(1).is_none();
     let width = lane_width(isa);
-    let interleaved = width > 1 && whole_rows && cols.is_multiple_of(width);
-    let mut edges = Vec::new();
-    if interleaved && boundary == Boundary::Fixed && rows > 0 {
-        edges = vec![0.0; 2 * cols];
-        let (top, bottom) = edges.split_at_mut(cols);
-        let input = &grids.0;
-        layout::rearrange_row(top, &input[..cols], width, Direction::Interleave);
-        let last = &input[(rows - 1) * cols..];
-        layout::rearrange_row(bottom, last, width, Direction::Interleave);
+    let passes = Passes {
+        isa,
+        k,
+        boundary,
+        steps,
+        blocking,
+        scratch,
+    };
+    if rows == 0 || strips(cols, blocking.strip_cols).nth(1).is_none() {
+        let interleaved = width > 1 && cols.is_multiple_of(width);
+        let mut edges = Vec::new();
+        if interleaved && boundary == Boundary::Fixed && rows > 0 {
+            edges = vec![0.0; 2 * cols];
+            let (top, bottom) = edges.split_at_mut(cols);
+            let input = &grids.0;
+            layout::rearrange_row(top, &input[..cols], width, Direction::Interleave);
+            let last = &input[(rows - 1) * cols..];
+            layout::rearrange_row(bottom, last, width, Direction::Interleave);
+        }
+        let layouts = Layouts {
+            interleaved,
+            input_in_order: true,
+            output_in_order: true,
+            edges: (!edges.is_empty()).then_some(&edges[..]),
+        };
+        return passes.run::<B>(grids, (rows, cols), layouts, None);
     }
-    bands::for_each_band_pass::<B>(
-        grids,
-        (rows, cols),
-        blocking.band_rows,
-        time_block,
-        ring,
-        passes,
-        |pass, first, input, out| {
-            let done = pass as u64 * time_block as u64;
-            let steps = (steps - done).min(time_block as u64) as usize;
-            let layouts = Layouts {
-                interleaved,
-                input_in_order: pass == 0,
-                output_in_order: pass + 1 == passes,
-                edges: &edges,
-            };
-            scratch.with_slot(first / blocking.band_rows.max(1), |buffer| {
-                let needed = band_scratch_len(cols, blocking.strip_cols, steps);
-                let work = Band {
-                    out,
-                    input,
-                    scratch: &mut buffer[..needed],
-                    first,
-                    shape: (rows, cols),
-                    steps,
-                    strip_cols: blocking.strip_cols,
-                    k,
-                    boundary,
-                    layouts,
-                };
-                dispatch(isa, work);
-            });
+    // Rows per chunk of the conversions to tiles and back.
+    const CONVERT_ROWS: usize = 16;
+    let tiling = Tiling::new(cols, blocking.strip_cols, blocking.time_block, width);
+    let row_len = tiling.row_len();
+    let mut buffer = vec![0.0; 2 * rows * row_len + LINE];
+    kernels_core::memory::advise_huge_pages(&mut buffer);
+    let skip = line_offset(&buffer);
+    let (tiled, other) = buffer[skip..skip + 2 * rows * row_len].split_at_mut(rows * row_len);
+    let grid = &*grids.0;
+    B::for_each_chunk(
+        &mut *tiled,
+        CONVERT_ROWS * row_len,
+        Schedule::Static,
+        |index, chunk: &mut [f64]| {
+            for (i, row) in chunk.chunks_exact_mut(row_len).enumerate() {
+                let r = index * CONVERT_ROWS + i;
+                tiling.tile_row(row, &grid[r * cols..(r + 1) * cols]);
+            }
         },
-    )
+    );
+    if boundary == Boundary::Fixed {
+        for r in [0, rows - 1] {
+            let edge = r * row_len..(r + 1) * row_len;
+            other[edge.clone()].copy_from_slice(&tiled[edge]);
+        }
+    }
+    let layouts = Layouts {
+        interleaved: true,
+        input_in_order: false,
+        output_in_order: false,
+        edges: None,
+    };
+    let in_other = passes.run::<B>((tiled, other), (rows, row_len), layouts, Some(&tiling));
+    let result: &[f64] = if in_other { other } else { tiled };
+    B::for_each_chunk(
+        &mut *grids.0,
+        CONVERT_ROWS * cols,
+        Schedule::Static,
+        |index, chunk: &mut [f64]| {
+            for (i, row) in chunk.chunks_exact_mut(cols).enumerate() {
+                let r = index * CONVERT_ROWS + i;
+                tiling.untile_row(row, &result[r * row_len..(r + 1) * row_len]);
+            }
+        },
+    );
+    false
+}
+
+/// The settings of a run of [`passes_2d`].
+struct Passes<'a> {
+    isa: Isa,
+    k: f64,
+    boundary: Boundary,
+    steps: u64,
+    blocking: Blocking,
+    scratch: &'a Scratch,
+}
+
+impl Passes<'_> {
+    /// The passes on `grids` of `rows × row_len` values: whole rows in
+    /// `layouts` (whose interleaved rows the first pass reads and the last
+    /// writes in column order), or the tiled rows of `tiling`. Returns
+    /// whether the result is in `grids.1`.
+    fn run<B: Backend>(
+        &self,
+        grids: (&mut [f64], &mut [f64]),
+        (rows, row_len): (usize, usize),
+        layouts: Layouts<'_>,
+        tiling: Option<&Tiling>,
+    ) -> bool {
+        let Passes {
+            isa,
+            k,
+            boundary,
+            steps,
+            blocking,
+            scratch,
+        } = *self;
+        let time_block = blocking.time_block.max(1);
+        let passes =
+            usize::try_from(steps.div_ceil(time_block as u64)).expect("passes fit in usize");
+        let stride = scratch_stride(tiling.map_or(row_len, |tiling| tiling.tile));
+        bands::for_each_band_pass::<B>(
+            grids,
+            (rows, row_len),
+            blocking.band_rows,
+            time_block,
+            boundary == Boundary::Periodic,
+            passes,
+            |pass, first, input, out| {
+                let done = pass as u64 * time_block as u64;
+                let steps = (steps - done).min(time_block as u64) as usize;
+                let layouts = Layouts {
+                    input_in_order: layouts.input_in_order && pass == 0,
+                    output_in_order: layouts.output_in_order && pass + 1 == passes,
+                    ..layouts
+                };
+                scratch.with_slot(first / blocking.band_rows.max(1), |buffer| {
+                    let work = Band {
+                        out,
+                        input,
+                        scratch: &mut buffer[..band_scratch_len(stride, steps)],
+                        first,
+                        shape: (rows, row_len),
+                        steps,
+                        tiling,
+                        k,
+                        boundary,
+                        layouts,
+                    };
+                    dispatch(isa, work);
+                });
+            },
+        )
+    }
 }
 
 /// A chunk of a 1-D step, as dispatched work.
@@ -1019,8 +1017,11 @@ mod tests {
                 &scratch,
             )
         });
-        assert!(in_out, "one pass ends in the second grid");
-        out
+        // One pass over whole rows ends in the second grid; tiled runs end
+        // in the first.
+        let whole = strips(shape.1, strip_cols).nth(1).is_none();
+        assert_eq!(in_out, whole, "the result's buffer");
+        if in_out { out } else { grid }
     }
 
     #[test]
