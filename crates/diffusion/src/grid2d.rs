@@ -541,6 +541,18 @@ pub(crate) fn line_offset(buffer: &[f64]) -> usize {
     buffer.as_ptr().align_offset(CACHE_LINE_BYTES).min(LINE - 1)
 }
 
+/// Zeros for `len` values from index `skip` of the returned buffer, where
+/// they start on a cache line ([`line_offset`]). `vec!` of zeros asks the
+/// allocator for zeroed memory, which for large sizes is fresh pages that
+/// nobody writes until the first use, advised onto huge pages before that
+/// ([`advise_huge_pages`]).
+pub(crate) fn aligned_zeros(len: usize) -> (Vec<f64>, usize) {
+    let mut buffer = vec![0.0; len + LINE - 1];
+    advise_huge_pages(&mut buffer);
+    let skip = line_offset(&buffer);
+    (buffer, skip)
+}
+
 /// The `rows × cols` grid stored in `buffer` from index `skip`.
 fn on_line(buffer: Vec<f64>, skip: usize, (rows, cols): (usize, usize)) -> Array2<f64> {
     Array1::from_vec(buffer)
@@ -557,11 +569,7 @@ fn on_line(buffer: Vec<f64>, skip: usize, (rows, cols): (usize, usize)) -> Array
 /// boundaries, the edge values of `current`, which no step writes.
 pub(crate) fn second_buffer(current: &Array2<f64>, boundary: Boundary) -> Array2<f64> {
     let (rows, cols) = current.dim();
-    // `vec!` of zeros asks the allocator for zeroed memory, which for large
-    // sizes is fresh pages that nobody writes until the first step.
-    let mut buffer = vec![0.0; rows * cols + LINE - 1];
-    advise_huge_pages(&mut buffer);
-    let skip = line_offset(&buffer);
+    let (buffer, skip) = aligned_zeros(rows * cols);
     let mut next = on_line(buffer, skip, (rows, cols));
     if boundary == Boundary::Fixed && rows > 0 && cols > 0 {
         for row in [0, rows - 1] {

@@ -18,7 +18,7 @@ use kernels_core::{Backend, Isa, Schedule};
 
 use crate::Boundary;
 use crate::bands::{self, GridRows};
-use crate::grid2d::{LINE, line_offset};
+use crate::grid2d::{LINE, aligned_zeros, line_offset};
 use crate::layout::{self, Direction};
 use crate::simd::{Lanes, WithLanes, cell_1d, dispatch, lane_width};
 use crate::tiles::{self, Tiling};
@@ -703,9 +703,7 @@ pub(crate) fn passes_2d<B: Backend>(
     const CONVERT_ROWS: usize = 16;
     let tiling = Tiling::new(cols, blocking.strip_cols, blocking.time_block, width);
     let row_len = tiling.row_len();
-    let mut buffer = vec![0.0; 2 * rows * row_len + LINE];
-    kernels_core::memory::advise_huge_pages(&mut buffer);
-    let skip = line_offset(&buffer);
+    let (mut buffer, skip) = aligned_zeros(2 * rows * row_len);
     let (tiled, other) = buffer[skip..skip + 2 * rows * row_len].split_at_mut(rows * row_len);
     let grid = &*grids.0;
     B::for_each_chunk(
