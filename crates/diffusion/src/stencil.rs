@@ -284,19 +284,24 @@ pub(crate) fn strips(cols: usize, strip_cols: usize) -> impl Iterator<Item = (us
         .filter(|(c0, c1)| c0 < c1)
 }
 
+/// Whether strips of about `strip_cols` columns leave a `cols`-wide row
+/// whole (a single strip), so that a run works on whole rows, not tiles.
+pub(crate) fn whole_rows(cols: usize, strip_cols: usize) -> bool {
+    strips(cols, strip_cols).nth(1).is_none()
+}
+
 /// The scratch row stride of the bands of a run with `blocking` on a grid
 /// `cols` wide: a whole row, or, when the run is cut into strips, one tile
 /// row ([`crate::tiles`]) with a halo of `blocking.time_block` columns.
 fn ring_stride(cols: usize, blocking: Blocking) -> usize {
+    if whole_rows(cols, blocking.strip_cols) {
+        return scratch_stride(cols);
+    }
     let widest = strips(cols, blocking.strip_cols)
         .map(|(c0, c1)| c1 - c0)
         .max()
         .unwrap_or(0);
-    if widest == cols {
-        scratch_stride(cols)
-    } else {
-        scratch_stride(tiles::tile_len(widest, blocking.time_block))
-    }
+    scratch_stride(tiles::tile_len(widest, blocking.time_block))
 }
 
 /// Scratch values a band with scratch rows `stride` apart needs for a
@@ -680,7 +685,7 @@ pub(crate) fn passes_2d<B: Backend>(
         blocking,
         scratch,
     };
-    if rows == 0 || strips(cols, blocking.strip_cols).nth(1).is_none() {
+    if rows == 0 || whole_rows(cols, blocking.strip_cols) {
         let interleaved = width > 1 && cols.is_multiple_of(width);
         let mut edges = Vec::new();
         if interleaved && boundary == Boundary::Fixed && rows > 0 {
@@ -1017,7 +1022,7 @@ mod tests {
         });
         // One pass over whole rows ends in the second grid; tiled runs end
         // in the first.
-        let whole = strips(shape.1, strip_cols).nth(1).is_none();
+        let whole = whole_rows(shape.1, strip_cols);
         assert_eq!(in_out, whole, "the result's buffer");
         if in_out { out } else { grid }
     }
